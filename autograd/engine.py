@@ -1,0 +1,218 @@
+"""The reverse-mode engine: one iterative backward pass for every op.
+
+The chain rule, applied node by node from the output back: each node receives the sum of
+the gradients sent by its consumers (fan-out adds up), hands it to its op's ``backward``,
+and sends one gradient to each input, reduced to that input's shape (``unbroadcast``).
+No recursion anywhere, so a graph of a million ops backpropagates.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+
+from autograd.function import Function
+from autograd.grad_mode import _grad_mode
+from autograd.tensor import Tensor
+
+
+def unbroadcast(grad: Tensor, shape: tuple[int, ...]) -> Tensor:
+    """Sum ``grad`` over the axes that broadcasting added or stretched, back to ``shape``.
+
+    If y = broadcast(x), then ∂E/∂x = Σ over the copies of ∂E/∂y: the one place where
+    broadcasting is undone, so no op's backward mentions shapes it did not create."""
+    if grad.shape == shape:
+        return grad
+    leading = grad.ndim - len(shape)
+    stretched = tuple(leading + i for i, n in enumerate(shape)
+                      if n == 1 and grad.shape[leading + i] != 1)
+    return grad.sum(axis=tuple(range(leading)) + stretched).reshape(shape)
+
+
+def topological_order(roots: Sequence[Function]) -> list[Function]:
+    """Every node reachable from ``roots``, each after all the nodes it consumes.
+
+    Iterative depth-first post-order (HIPS autograd's toposort idea): a node is emitted
+    once all its inputs' nodes have been."""
+    order: list[Function] = []
+    visited: set[int] = set()
+    stack: list[tuple[Function, bool]] = [(root, False) for root in roots]
+    while stack:
+        node, inputs_done = stack.pop()
+        if inputs_done:
+            order.append(node)
+            continue
+        if id(node) in visited:
+            continue
+        visited.add(id(node))
+        stack.append((node, True))
+        for x in node.inputs:
+            parent = getattr(x, "grad_fn", None)
+            if parent is not None and id(parent) not in visited:
+                stack.append((parent, False))
+    return order
+
+
+def _initial_gradient(output: Tensor, gradient: Any) -> Tensor:
+    if gradient is None:
+        if output.size != 1:
+            raise RuntimeError(
+                f"backward: gradient can be omitted only for a one-element output; "
+                f"this output has shape {output.shape} — pass gradient= of that shape"
+            )
+        return Tensor._make(np.ones_like(output.data))
+    grad = gradient if isinstance(gradient, Tensor) else Tensor(gradient, dtype=output.dtype)
+    if grad.shape != output.shape:
+        raise RuntimeError(
+            f"backward: gradient has shape {grad.shape} but the output has shape {output.shape}"
+        )
+    return grad
+
+
+def _run_hooks(owner: Any, grad: Tensor) -> Tensor:
+    for hook in list(owner._hooks):
+        replaced = hook(grad)
+        if replaced is not None:
+            grad = replaced if isinstance(replaced, Tensor) else Tensor(replaced)
+    return grad
+
+
+def _accumulate(store: dict, key: Any, grad: Tensor) -> None:
+    previous = store.get(key)
+    store[key] = grad if previous is None else previous + grad
+
+
+def run_backward(outputs: Sequence[Tensor], grad_outputs: Sequence[Any], retain_graph: bool,
+                 create_graph: bool, targets: Sequence[Tensor] | None = None) -> dict:
+    """The backward pass. Without ``targets``, leaves' ``.grad`` accumulate; with them,
+    nothing is written and the dict maps ``id(target)`` to its gradient."""
+    roots = [(out, _initial_gradient(out, g)) for out, g in zip(outputs, grad_outputs)]
+    pending: dict[Function, Tensor] = {}   # non-leaf gradients, keyed by producing node
+    leaf_grads: dict[int, Tensor] = {}     # leaf gradients, keyed by id(leaf)
+    leaves: dict[int, Tensor] = {}
+    for out, grad in roots:
+        if out.grad_fn is None:
+            _accumulate(leaf_grads, id(out), grad)
+            leaves[id(out)] = out
+        else:
+            _accumulate(pending, out.grad_fn, grad)
+    order = topological_order([out.grad_fn for out, _ in roots if out.grad_fn is not None])
+    wanted = _nodes_leading_to(order, targets) if targets is not None else None
+    results: dict[int, Tensor] = {}
+    target_nodes = {id(t.grad_fn): id(t) for t in targets or () if t.grad_fn is not None}
+
+    with _grad_mode(create_graph):
+        for node in reversed(order):
+            grad = pending.pop(node, None)
+            if grad is None or (wanted is not None and id(node) not in wanted):
+                continue
+            if node.saved is None:
+                raise RuntimeError(
+                    f"backward: trying to backward through the graph a second time "
+                    f"(at {node.name}); its saved values were freed by the first backward — "
+                    "pass retain_graph=True to the first backward to keep them"
+                )
+            if node._hooks:
+                grad = _run_hooks(node, grad)
+            if id(node) in target_nodes:
+                results[target_nodes[id(node)]] = grad
+            elif targets is None and node.retained is not None:
+                _retain(node.retained(), grad, create_graph)
+            for x, g, needed in zip(node.inputs, node.backward(grad), node.needs_input_grad):
+                if not needed or g is None:
+                    continue
+                g = unbroadcast(g, x.data.shape)
+                if g.data.dtype != x.data.dtype:
+                    g = g.astype(x.data.dtype)
+                if x.grad_fn is not None:
+                    _accumulate(pending, x.grad_fn, g)
+                else:
+                    _accumulate(leaf_grads, id(x), g)
+                    leaves[id(x)] = x
+            if not retain_graph:
+                node.saved = None
+
+        for key, grad in leaf_grads.items():
+            leaf = leaves[key]
+            if leaf._hooks:
+                grad = _run_hooks(leaf, grad)
+            if targets is not None:
+                results[key] = grad
+            else:
+                _retain(leaf, grad, create_graph)
+    return results
+
+
+def _retain(tensor: Tensor | None, grad: Tensor, create_graph: bool) -> None:
+    """Add ``grad`` into ``tensor.grad`` (gradients accumulate until zeroed)."""
+    if tensor is None:
+        return
+    if not create_graph:
+        grad = grad.detach()
+    tensor.grad = grad if tensor.grad is None else tensor.grad + grad
+
+
+def _nodes_leading_to(order: list[Function], targets: Sequence[Tensor]) -> set[int]:
+    """The nodes from which some target can be reached (only they need a backward)."""
+    target_ids = {id(t) for t in targets}
+    target_ids.update(id(t.grad_fn) for t in targets if t.grad_fn is not None)
+    wanted: set[int] = set()
+    for node in order:  # inputs before consumers
+        if id(node) in target_ids or any(
+            id(x) in target_ids or id(getattr(x, "grad_fn", None)) in wanted
+            for x in node.inputs
+        ):
+            wanted.add(id(node))
+    return wanted
+
+
+def backward(output: Tensor, gradient: Any = None, retain_graph: bool | None = None,
+             create_graph: bool = False) -> None:
+    """``output.backward(...)``: accumulate d(output)/d(leaf) into every leaf's ``.grad``."""
+    if not output.requires_grad:
+        raise RuntimeError(
+            "backward: the output does not require grad (no input had requires_grad=True, "
+            "or it was computed under no_grad)"
+        )
+    if retain_graph is None:
+        retain_graph = create_graph
+    run_backward([output], [gradient], retain_graph, create_graph)
+
+
+def grad(outputs: Tensor | Sequence[Tensor], inputs: Tensor | Sequence[Tensor],
+         grad_outputs: Any = None, retain_graph: bool | None = None,
+         create_graph: bool = False, allow_unused: bool = False) -> tuple[Tensor | None, ...]:
+    """Gradients of ``outputs`` with respect to ``inputs``, without touching ``.grad``.
+
+    Returns one Tensor per input. An input the outputs do not depend on raises
+    ``RuntimeError``, or gives ``None`` with ``allow_unused=True``. With
+    ``create_graph=True`` the gradients are themselves differentiable."""
+    if isinstance(outputs, Tensor):
+        outputs, grad_outputs = [outputs], [grad_outputs]
+    outputs = list(outputs)
+    inputs = [inputs] if isinstance(inputs, Tensor) else list(inputs)
+    if grad_outputs is None:
+        grad_outputs = [None] * len(outputs)
+    if len(grad_outputs) != len(outputs):
+        raise ValueError(
+            f"grad: {len(grad_outputs)} grad_outputs given for {len(outputs)} outputs"
+        )
+    for i, t in enumerate([*outputs, *inputs]):
+        if not isinstance(t, Tensor) or not t.requires_grad:
+            role = "output" if i < len(outputs) else "input"
+            raise RuntimeError(f"grad: every {role} must be a Tensor that requires grad")
+    if retain_graph is None:
+        retain_graph = create_graph
+    results = run_backward(outputs, grad_outputs, retain_graph, create_graph, targets=inputs)
+    grads = tuple(results.get(id(t)) for t in inputs)
+    for i, g in enumerate(grads):
+        if g is None and not allow_unused:
+            raise RuntimeError(
+                f"grad: input {i} (shape {inputs[i].shape}) was not used to compute the "
+                "outputs; pass allow_unused=True to get None for it"
+            )
+    if not create_graph:
+        grads = tuple(None if g is None else g.detach() for g in grads)
+    return grads

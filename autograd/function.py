@@ -1,0 +1,81 @@
+"""Function: one node of the computation graph, the base class of every op."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+import numpy as np
+
+from autograd.grad_mode import _state
+from autograd.tensor import Tensor
+
+#: Set by ``autograd.scope`` users (the drawing's module clusters); read only when not None.
+scope_recorder: Any = None
+
+
+class Function:
+    """An op: ``forward`` on arrays, ``backward`` with Tensor operations.
+
+    ``apply(*inputs, **params)`` runs ``forward`` on the inputs' arrays and, when grad is
+    enabled and some input requires grad, returns a tensor whose ``grad_fn`` is this node.
+    ``backward(grad)`` returns one gradient per input, in order, ``None`` where
+    ``needs_input_grad`` is False; because it is written with Tensor operations, it is
+    itself recorded when the engine runs with ``create_graph=True``.
+
+    Attributes read by the engine and by the drawing: ``inputs`` (the Tensors and
+    constants the op was called with), ``name``, ``formula`` (the local derivative).
+    """
+
+    name: ClassVar[str] = "function"
+    formula: ClassVar[str] = ""
+
+    # Defaults for rarely used per-node state (instances set them only when needed).
+    saved: tuple = ()
+    retained = None  # weakref to the output tensor after ``retain_grad()``
+    scope = None  # module path recorded while drawing needs it
+    _hooks: list | None = None
+
+    @classmethod
+    def apply(cls, *inputs: Any, **params: Any) -> Tensor:
+        fn = cls()
+        arrays = [x.data if isinstance(x, Tensor) else x for x in inputs]
+        try:
+            data = fn.forward(*arrays, **params)
+        except ValueError as error:  # name the op and the shapes at fault
+            message = str(error)
+            if not message.startswith(f"{fn.name}:"):
+                message = fn.shape_error(arrays, error)
+            raise ValueError(message) from None
+        if type(data) is not np.ndarray:  # NumPy returns scalars for 0-d results
+            data = np.asarray(data)
+        if getattr(_state, "enabled", True):
+            needs = tuple(isinstance(x, Tensor) and x._requires_grad for x in inputs)
+            if True in needs:
+                fn.inputs = inputs
+                fn.needs_input_grad = needs
+                if scope_recorder is not None:
+                    fn.scope = scope_recorder()
+                return Tensor._make(data, fn)
+        return Tensor._make(data)
+
+    def forward(self, *arrays: Any) -> np.ndarray:
+        raise NotImplementedError
+
+    def backward(self, grad: Tensor) -> tuple[Tensor | None, ...]:
+        raise NotImplementedError
+
+    def output(self, data: np.ndarray) -> Tensor:
+        """The op's output as a graph tensor, for a backward that uses it (S9, S10).
+
+        Saving the output tensor itself would make a reference cycle (output → node →
+        output); instead the saved array is wrapped again with this node as its grad_fn,
+        which is the same graph vertex, so second derivatives flow through it."""
+        return Tensor._make(data, self if getattr(_state, "enabled", True) else None)
+
+    def shape_error(self, arrays: list, error: ValueError) -> str:
+        """The message for a failed forward: op name and every input shape."""
+        shapes = " and ".join(str(np.shape(a)) for a in arrays)
+        return f"{self.name}: {error} (input shapes {shapes})"
+
+    def __repr__(self) -> str:
+        return f"<{self.name}>"

@@ -1,0 +1,286 @@
+"""Element-wise ops. Each backward is ``grad ∘ local derivative``, the chain rule for a
+function applied entry by entry; broadcasting is undone by the engine, not here."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from autograd.function import Function
+from autograd.tensor import Tensor
+
+
+class Binary(Function):
+    """An element-wise op of two broadcast operands."""
+
+    def shape_error(self, arrays, error):
+        a, b = (np.shape(x) for x in arrays)
+        return f"{self.name}: cannot broadcast shapes {a} and {b} together"
+
+
+class Add(Binary):
+    name = "add"
+    formula = "∂(a+b)/∂a = 1,  ∂(a+b)/∂b = 1"
+
+    def forward(self, a, b):
+        return np.add(a, b)
+
+    def backward(self, grad):
+        return grad, grad
+
+
+class Sub(Binary):
+    name = "sub"
+    formula = "∂(a−b)/∂a = 1,  ∂(a−b)/∂b = −1"
+
+    def forward(self, a, b):
+        return np.subtract(a, b)
+
+    def backward(self, grad):
+        return grad, (-grad if self.needs_input_grad[1] else None)
+
+
+class Mul(Binary):
+    name = "mul"
+    formula = "∂(a·b)/∂a = b,  ∂(a·b)/∂b = a"
+
+    def forward(self, a, b):
+        return np.multiply(a, b)
+
+    def backward(self, grad):
+        a, b = self.inputs
+        need_a, need_b = self.needs_input_grad
+        return (grad * b if need_a else None), (grad * a if need_b else None)
+
+
+class Div(Binary):
+    name = "div"
+    formula = "∂(a/b)/∂a = 1/b,  ∂(a/b)/∂b = −a/b²"
+
+    def forward(self, a, b):
+        return np.true_divide(a, b)
+
+    def backward(self, grad):
+        a, b = self.inputs
+        need_a, need_b = self.needs_input_grad
+        return (grad / b if need_a else None), (-grad * a / (b * b) if need_b else None)
+
+
+class Pow(Binary):
+    name = "pow"
+    formula = "∂(aᵇ)/∂a = b·aᵇ⁻¹,  ∂(aᵇ)/∂b = aᵇ·ln a"
+
+    def forward(self, a, b):
+        return np.power(a, b)
+
+    def backward(self, grad):
+        a, b = self.inputs
+        need_a, need_b = self.needs_input_grad
+        grad_a = grad * b * a ** (b - 1) if need_a else None
+        grad_b = grad * a ** b * log(a) if need_b else None
+        return grad_a, grad_b
+
+
+class Neg(Function):
+    name = "neg"
+    formula = "∂(−a)/∂a = −1"
+
+    def forward(self, a):
+        return np.negative(a)
+
+    def backward(self, grad):
+        return (-grad,)
+
+
+class Exp(Function):
+    name = "exp"
+    formula = "∂eᵃ/∂a = eᵃ = y"
+
+    def forward(self, a):
+        y = np.exp(a)
+        self.saved = (y,)
+        return y
+
+    def backward(self, grad):
+        return (grad * self.output(self.saved[0]),)
+
+
+class Log(Function):
+    name = "log"
+    formula = "∂ln a/∂a = 1/a"
+
+    def forward(self, a):
+        return np.log(a)
+
+    def backward(self, grad):
+        return (grad / self.inputs[0],)
+
+
+class Sqrt(Function):
+    name = "sqrt"
+    formula = "∂√a/∂a = 1/(2√a) = 1/(2y)"
+
+    def forward(self, a):
+        y = np.sqrt(a)
+        self.saved = (y,)
+        return y
+
+    def backward(self, grad):
+        return (grad / (2 * self.output(self.saved[0])),)
+
+
+class Tanh(Function):
+    name = "tanh"
+    formula = "∂tanh a/∂a = 1 − y²  (S10)"
+
+    def forward(self, a):
+        y = np.tanh(a)
+        self.saved = (y,)
+        return y
+
+    def backward(self, grad):
+        y = self.output(self.saved[0])
+        return (grad * (1 - y * y),)
+
+
+class Sigmoid(Function):
+    name = "sigmoid"
+    formula = "∂S(a)/∂a = y(1 − y)  (S9)"
+
+    def forward(self, a):
+        # S9: S(a) = 1/(1 + e^(−a)), evaluated through e = e^(−|a|) ≤ 1 so that nothing
+        # overflows: S(a) = 1/(1 + e) for a ≥ 0 and e/(1 + e) for a < 0.
+        e = np.exp(-np.abs(a))
+        y = np.where(a >= 0, 1, e) / (1 + e)
+        self.saved = (y,)
+        return y
+
+    def backward(self, grad):
+        y = self.output(self.saved[0])
+        return (grad * (y * (1 - y)),)
+
+
+class Relu(Function):
+    name = "relu"
+    formula = "∂max(0,a)/∂a = 1 if a > 0 else 0"
+
+    def forward(self, a):
+        self.saved = (a > 0,)
+        return np.maximum(a, 0)
+
+    def backward(self, grad):
+        return (grad * self.saved[0],)
+
+
+class Abs(Function):
+    name = "abs"
+    formula = "∂|a|/∂a = sign(a)  (0 at a = 0)"
+
+    def forward(self, a):
+        self.saved = (np.sign(a),)
+        return np.abs(a)
+
+    def backward(self, grad):
+        return (grad * self.saved[0],)
+
+
+class Clip(Function):
+    name = "clip"
+    formula = "∂clip(a, lo, hi)/∂a = 1 if lo ≤ a ≤ hi else 0"
+
+    def forward(self, a, lo, hi):
+        inside = np.ones(np.shape(a), dtype=bool)
+        if lo is not None:
+            inside &= a >= lo
+        if hi is not None:
+            inside &= a <= hi
+        self.saved = (inside,)
+        return np.clip(a, lo, hi)
+
+    def backward(self, grad):
+        return grad * self.saved[0], None, None
+
+
+class Maximum(Binary):
+    name = "maximum"
+    formula = "∂max(a,b)/∂a = 1 if a > b, ½ if a = b, else 0 (and mirrored for b)"
+
+    def forward(self, a, b):
+        self.saved = (_winner_share(np.greater(a, b), np.equal(a, b)),)
+        return np.maximum(a, b)
+
+    def backward(self, grad):
+        share_a = self.saved[0]
+        return grad * share_a, grad * (1 - share_a)
+
+
+class Minimum(Binary):
+    name = "minimum"
+    formula = "∂min(a,b)/∂a = 1 if a < b, ½ if a = b, else 0 (and mirrored for b)"
+
+    def forward(self, a, b):
+        self.saved = (_winner_share(np.less(a, b), np.equal(a, b)),)
+        return np.minimum(a, b)
+
+    def backward(self, grad):
+        share_a = self.saved[0]
+        return grad * share_a, grad * (1 - share_a)
+
+
+def _winner_share(wins: np.ndarray, ties: np.ndarray) -> np.ndarray:
+    """a's share of the gradient: 1 where a wins, ½ on a tie (split evenly), else 0."""
+    return wins + 0.5 * ties
+
+
+class Where(Function):
+    name = "where"
+    formula = "∂where(c,a,b)/∂a = c,  ∂where(c,a,b)/∂b = ¬c"
+
+    def forward(self, condition, a, b):
+        return np.where(condition, a, b)
+
+    def backward(self, grad):
+        condition = self.inputs[0]
+        condition = condition.data if isinstance(condition, Tensor) else np.asarray(condition)
+        return None, grad * condition, grad * ~condition.astype(bool)
+
+    def shape_error(self, arrays, error):
+        shapes = ", ".join(str(np.shape(x)) for x in arrays)
+        return f"where: cannot broadcast condition, a and b of shapes {shapes} together"
+
+
+class Cast(Function):
+    name = "astype"
+    formula = "∂cast(a)/∂a = 1 (gradient cast back to a's dtype)"
+
+    def forward(self, a, dtype):
+        return a.astype(dtype)
+
+    def backward(self, grad):
+        return grad.astype(self.inputs[0].dtype), None
+
+
+def add(a, b): return Add.apply(a, b)
+def sub(a, b): return Sub.apply(a, b)
+def mul(a, b): return Mul.apply(a, b)
+def div(a, b): return Div.apply(a, b)
+def pow(a, b): return Pow.apply(a, b)  # noqa: A001
+def neg(a): return Neg.apply(a)
+def exp(a): return Exp.apply(a)
+def log(a): return Log.apply(a)
+def sqrt(a): return Sqrt.apply(a)
+def tanh(a): return Tanh.apply(a)
+def sigmoid(a): return Sigmoid.apply(a)
+def relu(a): return Relu.apply(a)
+def abs(a): return Abs.apply(a)  # noqa: A001
+def clip(a, lo=None, hi=None): return Clip.apply(a, lo, hi)
+def maximum(a, b): return Maximum.apply(a, b)
+def minimum(a, b): return Minimum.apply(a, b)
+def where(condition, a, b): return Where.apply(condition, a, b)
+
+
+def astype(a, dtype):
+    """Cast; a cast to a non-floating dtype leaves the graph (it has no gradient)."""
+    dtype = np.dtype(dtype)
+    if dtype.kind != "f":
+        return Tensor._make(np.asarray(a.data if isinstance(a, Tensor) else a).astype(dtype))
+    return Cast.apply(a, dtype)

@@ -1,0 +1,56 @@
+"""Matrix product, with NumPy's rules for 1-D operands and batch dimensions."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from autograd.function import Function
+from autograd.ops.shape import expand_dims, squeeze
+
+
+def _swap_last(t):
+    """Transpose of the last two axes (the matrix transpose of a batch of matrices)."""
+    axes = list(range(t.ndim))
+    axes[-2], axes[-1] = axes[-1], axes[-2]
+    return t.transpose(axes)
+
+
+class MatMul(Function):
+    name = "matmul"
+    formula = "∂(A·B)/∂A = G·Bᵀ,  ∂(A·B)/∂B = Aᵀ·G   (G: incoming gradient)"
+
+    def forward(self, a, b):
+        a, b = np.asarray(a), np.asarray(b)
+        if a.ndim == 0 or b.ndim == 0:
+            raise ValueError(f"matmul: operands must be at least 1-D, got shapes {a.shape} and "
+                             f"{b.shape} (use * for scalars)")
+        inner_a, inner_b = a.shape[-1], b.shape[0] if b.ndim == 1 else b.shape[-2]
+        if inner_a != inner_b:
+            raise ValueError(f"matmul: cannot multiply {a.shape} by {b.shape} — inner "
+                             f"dimensions {inner_a} and {inner_b} differ")
+        return np.matmul(a, b)
+
+    def shape_error(self, arrays, error):
+        a, b = (np.shape(x) for x in arrays)
+        return f"matmul: cannot multiply {a} by {b} — batch dimensions do not broadcast"
+
+    def backward(self, grad):
+        # A 1-D operand is a matrix with a unit axis added (a row on the left, a column
+        # on the right) and removed from the result; do the same to the gradient.
+        a, b = self.inputs
+        a_vector, b_vector = np.ndim(a) == 1, np.ndim(b) == 1
+        if a_vector:
+            a, grad = expand_dims(a, 0), expand_dims(grad, -2)
+        if b_vector:
+            b, grad = expand_dims(b, -1), expand_dims(grad, -1)
+        need_a, need_b = self.needs_input_grad
+        grad_a = grad @ _swap_last(b) if need_a else None
+        grad_b = _swap_last(a) @ grad if need_b else None
+        if a_vector and grad_a is not None:
+            grad_a = squeeze(grad_a, -2)
+        if b_vector and grad_b is not None:
+            grad_b = squeeze(grad_b, -1)
+        return grad_a, grad_b
+
+
+def matmul(a, b): return MatMul.apply(a, b)

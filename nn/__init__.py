@@ -1,0 +1,1 @@
+"""nn: neural-network modules built on autograd (placeholder until the nn issue lands)."""
