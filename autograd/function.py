@@ -9,7 +9,10 @@ import numpy as np
 from autograd.grad_mode import _state
 from autograd.tensor import Tensor
 
-#: Set by ``autograd.scope`` users (the drawing's module clusters); read only when not None.
+#: The drawing's module recorder while one is active, else None (the engine never sets it).
+#: It has ``current()`` → the label of the innermost module being called (stored on each
+#: new node as ``scope``) and ``enter(module)`` → a context manager that ``nn.Module``
+#: calls around its forward.
 scope_recorder: Any = None
 
 
@@ -54,7 +57,7 @@ class Function:
                 fn.inputs = inputs
                 fn.needs_input_grad = needs
                 if scope_recorder is not None:
-                    fn.scope = scope_recorder()
+                    fn.scope = scope_recorder.current()
                 return Tensor._make(data, fn)
         return Tensor._make(data)
 
