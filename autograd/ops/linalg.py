@@ -6,6 +6,7 @@ import numpy as np
 
 from autograd.function import Function
 from autograd.ops.shape import expand_dims, squeeze
+from autograd.tensor import Tensor
 
 
 def _swap_last(t):
@@ -37,12 +38,13 @@ class MatMul(Function):
     def backward(self, grad):
         # A 1-D operand is a matrix with a unit axis added (a row on the left, a column
         # on the right) and removed from the result; do the same to the gradient.
-        a, b = self.inputs
-        a_vector, b_vector = np.ndim(a) == 1, np.ndim(b) == 1
-        if a_vector:
-            a, grad = expand_dims(a, 0), expand_dims(grad, -2)
+        # b first: for vector · vector the 0-d gradient becomes (1,) and then (1, 1).
+        a, b = (x if isinstance(x, Tensor) else np.asarray(x) for x in self.inputs)
+        a_vector, b_vector = a.ndim == 1, b.ndim == 1
         if b_vector:
             b, grad = expand_dims(b, -1), expand_dims(grad, -1)
+        if a_vector:
+            a, grad = expand_dims(a, 0), expand_dims(grad, -2)
         need_a, need_b = self.needs_input_grad
         grad_a = grad @ _swap_last(b) if need_a else None
         grad_b = _swap_last(a) @ grad if need_b else None

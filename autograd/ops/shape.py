@@ -76,7 +76,7 @@ class Concatenate(Function):
     def backward(self, grad):
         index = [slice(None)] * grad.ndim
         pieces = []
-        for start, stop in zip(self.bounds[:-1], self.bounds[1:]):
+        for start, stop in zip(self.bounds[:-1], self.bounds[1:], strict=True):
             index[self.axis] = slice(int(start), int(stop))
             pieces.append(grad[tuple(index)])
         return None, *pieces
@@ -109,7 +109,11 @@ def squeeze(a, axis=None):
     if axis is None:
         axes = {i for i, n in enumerate(shape) if n == 1}
     else:
-        axes = {int(x) % max(len(shape), 1) for x in ((axis,) if np.ndim(axis) == 0 else axis)}
+        given = [int(x) for x in ((axis,) if np.ndim(axis) == 0 else axis)]
+        outside = [x for x in given if not -len(shape) <= x < len(shape)]
+        if outside:
+            raise ValueError(f"squeeze: axis {outside[0]} is out of range for shape {shape}")
+        axes = {x % len(shape) for x in given}
         wrong = [i for i in axes if shape[i] != 1]
         if wrong:
             raise ValueError(f"squeeze: axis {wrong[0]} of shape {shape} is not of length 1")
