@@ -16,13 +16,18 @@ class Binary(Function):
         a, b = (np.shape(x) for x in arrays)
         return f"{self.name}: cannot broadcast shapes {a} and {b} together"
 
+    def operands(self):
+        """The two inputs for a backward formula, a list constant as an array (so that
+        ``b - 1`` or ``a ** b`` work); Tensors and scalars as they are."""
+        return tuple(np.asarray(x) if isinstance(x, list) else x for x in self.inputs)
+
 
 class Add(Binary):
     name = "add"
     formula = "∂(a+b)/∂a = 1,  ∂(a+b)/∂b = 1"
 
     def forward(self, a, b):
-        return np.add(a, b)
+        return a + b
 
     def backward(self, grad):
         return grad, grad
@@ -33,7 +38,7 @@ class Sub(Binary):
     formula = "∂(a−b)/∂a = 1,  ∂(a−b)/∂b = −1"
 
     def forward(self, a, b):
-        return np.subtract(a, b)
+        return a - b
 
     def backward(self, grad):
         return grad, (-grad if self.needs_input_grad[1] else None)
@@ -44,10 +49,10 @@ class Mul(Binary):
     formula = "∂(a·b)/∂a = b,  ∂(a·b)/∂b = a"
 
     def forward(self, a, b):
-        return np.multiply(a, b)
+        return a * b
 
     def backward(self, grad):
-        a, b = self.inputs
+        a, b = self.operands()
         need_a, need_b = self.needs_input_grad
         return (grad * b if need_a else None), (grad * a if need_b else None)
 
@@ -57,10 +62,10 @@ class Div(Binary):
     formula = "∂(a/b)/∂a = 1/b,  ∂(a/b)/∂b = −a/b²"
 
     def forward(self, a, b):
-        return np.true_divide(a, b)
+        return a / b
 
     def backward(self, grad):
-        a, b = self.inputs
+        a, b = self.operands()
         need_a, need_b = self.needs_input_grad
         return (grad / b if need_a else None), (-grad * a / (b * b) if need_b else None)
 
@@ -70,10 +75,10 @@ class Pow(Binary):
     formula = "∂(aᵇ)/∂a = b·aᵇ⁻¹,  ∂(aᵇ)/∂b = aᵇ·ln a"
 
     def forward(self, a, b):
-        return np.power(a, b)
+        return a ** b
 
     def backward(self, grad):
-        a, b = self.inputs
+        a, b = self.operands()
         need_a, need_b = self.needs_input_grad
         grad_a = grad * b * a ** (b - 1) if need_a else None
         grad_b = grad * a ** b * log(a) if need_b else None
