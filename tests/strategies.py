@@ -1,0 +1,121 @@
+"""Shared hypothesis strategies: shapes (0-d and size-1 included), broadcastable pairs,
+bounded float64 arrays, reduction arguments and index expressions."""
+
+from __future__ import annotations
+
+import numpy as np
+from hypothesis import strategies as st
+from hypothesis.extra import numpy as hnp
+
+MAX_SIDE = 4
+
+
+def shapes(min_dims: int = 0, max_dims: int = 3, min_side: int = 1,
+           max_side: int = MAX_SIDE) -> st.SearchStrategy[tuple[int, ...]]:
+    """Array shapes from 0-d up to ``max_dims`` axes; sides of 1 are common."""
+    return hnp.array_shapes(min_dims=min_dims, max_dims=max_dims, min_side=min_side,
+                            max_side=max_side)
+
+
+def arrays(shape, lo: float = -2.0, hi: float = 2.0) -> st.SearchStrategy[np.ndarray]:
+    """float64 arrays of ``shape`` (a shape or a strategy of shapes) with entries in [lo, hi]."""
+    return hnp.arrays(np.float64, shape, elements=st.floats(lo, hi))
+
+
+def positive_arrays(shape, lo: float = 0.2, hi: float = 3.0) -> st.SearchStrategy[np.ndarray]:
+    """Entries in [lo, hi]: the domain of log, sqrt and of a base raised to a real power."""
+    return arrays(shape, lo, hi)
+
+
+def nonzero_arrays(shape, lo: float = 0.1, hi: float = 2.0) -> st.SearchStrategy[np.ndarray]:
+    """Entries with lo ≤ |x| ≤ hi: away from the kinks of relu and abs, and from 1/0."""
+    magnitude = st.floats(lo, hi)
+    return hnp.arrays(np.float64, shape,
+                      elements=st.one_of(magnitude, magnitude.map(lambda v: -v)))
+
+
+@st.composite
+def distinct_arrays(draw, shape, spacing: float = 0.25) -> np.ndarray:
+    """Entries pairwise at least ``spacing`` apart (no ties, so max/min are differentiable
+    under a finite-difference step), in random order."""
+    shape = draw(shape) if isinstance(shape, st.SearchStrategy) else shape
+    size = int(np.prod(shape))
+    order = draw(st.permutations(range(size)))
+    offset = draw(st.floats(-1.0, 1.0))
+    return ((np.array(order, dtype=np.float64) - size / 2) * spacing + offset).reshape(shape)
+
+
+def broadcast_pairs(min_dims: int = 0, max_dims: int = 3,
+                    max_side: int = 3) -> st.SearchStrategy[tuple[tuple, tuple]]:
+    """Two shapes that broadcast together, either one possibly the smaller or 0-d."""
+    return hnp.mutually_broadcastable_shapes(
+        num_shapes=2, min_dims=min_dims, max_dims=max_dims, max_side=max_side
+    ).map(lambda s: s.input_shapes)
+
+
+@st.composite
+def axes(draw, ndim: int):
+    """An ``axis`` argument for a reduction over ``ndim`` axes: None, an int (possibly
+    negative) or a tuple of distinct axes (possibly empty)."""
+    if ndim == 0:
+        return draw(st.sampled_from([None, ()]))
+    single = st.integers(-ndim, ndim - 1)
+    several = st.lists(st.integers(0, ndim - 1), unique=True, max_size=ndim).map(
+        lambda picked: tuple(a - ndim if a % 2 else a for a in picked))
+    return draw(st.one_of(st.none(), single, several))
+
+
+@st.composite
+def reshape_targets(draw, shape: tuple[int, ...]) -> tuple[int, ...]:
+    """A shape with the same number of entries (possibly with one -1)."""
+    size = int(np.prod(shape))
+    factors: list[int] = []
+    rest = size
+    while rest > 1:
+        divisor = draw(st.sampled_from([d for d in range(2, rest + 1) if rest % d == 0]))
+        factors.append(divisor)
+        rest //= divisor
+    factors += [1] * draw(st.integers(0, 2))
+    target = draw(st.permutations(factors))
+    if target and draw(st.booleans()):
+        position = draw(st.integers(0, len(target) - 1))
+        target = [*target[:position], -1, *target[position + 1:]]
+    return tuple(target)
+
+
+def basic_indices(shape: tuple[int, ...]):
+    """Ints, slices (any step), None and Ellipsis: each entry selected at most once."""
+    return hnp.basic_indices(shape, min_dims=0, allow_newaxis=True, allow_ellipsis=True)
+
+
+@st.composite
+def repeated_int_indices(draw, shape: tuple[int, ...]) -> np.ndarray:
+    """An integer array along the first axis, with repeats and negative positions."""
+    n = shape[0]
+    positions = draw(st.lists(st.integers(-n, n - 1), min_size=1, max_size=8))
+    return np.array(positions).reshape(draw(st.sampled_from([(-1,), (1, -1)])))
+
+
+def index_expressions(shape: tuple[int, ...]):
+    """Any index this library supports for an array of ``shape``: basic indices, integer
+    arrays on every axis or on the first (repeats included), and boolean masks."""
+    choices = [basic_indices(shape)]
+    if shape and 0 not in shape:
+        choices += [
+            hnp.integer_array_indices(shape, result_shape=shapes(1, 2, max_side=3)),
+            repeated_int_indices(shape),
+            hnp.arrays(np.bool_, shape),
+            hnp.arrays(np.bool_, shape[:1]),
+        ]
+    return st.one_of(*choices)
+
+
+@st.composite
+def matmul_shapes(draw) -> tuple[tuple[int, ...], tuple[int, ...]]:
+    """Operand shapes for ``@``: vector and matrix cases and broadcast batches."""
+    n, k, m, b = (draw(st.integers(1, 3)) for _ in range(4))
+    return draw(st.sampled_from([
+        ((k,), (k,)), ((k,), (k, m)), ((n, k), (k,)), ((n, k), (k, m)),
+        ((b, n, k), (k, m)), ((n, k), (b, k, m)), ((b, n, k), (1, k, m)),
+        ((k,), (b, k, m)), ((b, n, k), (k,)),
+    ]))
