@@ -1,0 +1,108 @@
+"""Activation functions and losses as plain functions of Tensors.
+
+Activations are built from autograd's ops, so their derivatives come from the chain rule;
+``sign`` and ``step`` have no useful derivative (zero almost everywhere) and return
+constant tensors. The losses live in ``nn.losses`` and are re-exported here.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+import autograd as ag
+from autograd import Tensor
+
+
+def as_tensor(x: Any) -> Tensor:
+    """``x`` itself if it is a Tensor, else a constant Tensor of it."""
+    return x if isinstance(x, Tensor) else Tensor(x)
+
+
+def _check_axis(x: Tensor, axis: int, op: str) -> None:
+    if not isinstance(axis, int | np.integer) or not -x.ndim <= axis < x.ndim:
+        raise ValueError(f"{op}: axis {axis} is out of range for input of shape {x.shape}")
+
+
+def identity(x: Any) -> Tensor:
+    """f(x) = x (a linear output layer: logits or regression values)."""
+    return as_tensor(x)
+
+
+def sigmoid(x: Any) -> Tensor:
+    """Logistic sigmoid, S9: S(x) = 1 / (1 + e^(−x)), derivative y(1 − y).
+
+    Evaluated without overflow for any input (``sigmoid(±1000)`` is 1 and 0, silently)."""
+    return ag.sigmoid(as_tensor(x))
+
+
+def tanh(x: Any) -> Tensor:
+    """Hyperbolic tangent, S10: maps to (−1, 1), derivative 1 − y²."""
+    return ag.tanh(as_tensor(x))
+
+
+def relu(x: Any) -> Tensor:
+    """Rectified linear unit, S10/S19: max(0, x); derivative 1 for x > 0, else 0
+    (0 at x = 0)."""
+    return ag.relu(as_tensor(x))
+
+
+def sign(x: Any) -> Tensor:
+    """The perceptron's output function, S3: +1 for x > 0, −1 for x < 0, and 0 at 0
+    (NumPy's convention). Returns a constant tensor: the derivative is 0 almost
+    everywhere, so no gradient flows through it."""
+    return Tensor(np.sign(as_tensor(x).data))
+
+
+def step(x: Any) -> Tensor:
+    """The McCulloch–Pitts threshold, S1: 1 for x ≥ 0 (the unit fires when its sum reaches
+    the threshold), else 0, in x's float dtype (the default one for integer input). A
+    constant tensor, like ``sign``."""
+    data = as_tensor(x).data
+    dtype = data.dtype if data.dtype.kind == "f" else ag.get_default_dtype()
+    return Tensor((data >= 0).astype(dtype))
+
+
+def softmax(x: Any, axis: int = -1) -> Tensor:
+    """Softmax along ``axis``, S10: y_j = e^(x_j) / Σ_k e^(x_k).
+
+    Computed as e^(x − max x) / Σ e^(x − max x), which is equal and never overflows. Its
+    Jacobian is diag(y) − y yᵀ (the document's element-wise y − y² is only the diagonal);
+    autograd differentiates the composition, so the gradient is the full one.
+
+    Parameters
+    ----------
+    x : Tensor or array_like
+    axis : int
+        The axis whose entries sum to 1 (the class axis; default the last).
+    """
+    x = as_tensor(x)
+    _check_axis(x, axis, "softmax")
+    e = (x - x.detach().max(axis=axis, keepdims=True)).exp()
+    return e / e.sum(axis=axis, keepdims=True)
+
+
+def log_softmax(x: Any, axis: int = -1) -> Tensor:
+    """log softmax along ``axis``: x_j − log Σ_k e^(x_k), via the log-sum-exp trick
+    (m + log Σ e^(x_k − m), m = max x), so it is finite for any finite input."""
+    x = as_tensor(x)
+    _check_axis(x, axis, "log_softmax")
+    shifted = x - x.detach().max(axis=axis, keepdims=True)
+    return shifted - shifted.exp().sum(axis=axis, keepdims=True).log()
+
+
+# The losses build on log_softmax and as_tensor above, hence the import at the end.
+from nn.losses import (  # noqa: E402
+    binary_cross_entropy,
+    binary_cross_entropy_with_logits,
+    cross_entropy,
+    hinge_loss,
+    mse_loss,
+)
+
+__all__ = [
+    "binary_cross_entropy", "binary_cross_entropy_with_logits", "cross_entropy",
+    "hinge_loss", "identity", "log_softmax", "mse_loss", "relu", "sigmoid", "sign",
+    "softmax", "step", "tanh",
+]

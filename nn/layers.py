@@ -1,0 +1,175 @@
+"""Layers: the affine map of S11 (``Linear``), the activations as modules, and Dropout."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+import numpy as np
+
+import autograd as ag
+from autograd import Tensor
+from nn import functional as F
+from nn import init
+from nn.module import Module, Parameter
+
+
+class Linear(Module):
+    """Affine layer, S11: u = W y + b for one column sample, i.e. ``x @ W.T + b`` for a
+    batch ``x`` whose rows are samples.
+
+    ``weight`` is the document's W_l, shape (out_features, in_features), entry (j, i)
+    connecting input i to unit j; ``bias`` is b_l, shape (out_features,).
+
+    Initialisation (PyTorch's default): every entry of W and b from
+    U(−1/√in_features, 1/√in_features), drawn from the library-wide generator
+    (``ag.manual_seed``). ``nn.MLP`` re-initialises for its activations.
+
+    Parameters
+    ----------
+    in_features, out_features : int
+        Positive sizes.
+    bias : bool
+        Whether to add b (``bias`` is None otherwise).
+    """
+
+    def __init__(self, in_features: int, out_features: int, bias: bool = True) -> None:
+        super().__init__()
+        for name, size in (("in_features", in_features), ("out_features", out_features)):
+            if not isinstance(size, int | np.integer) or size < 1:
+                raise ValueError(f"Linear: {name} must be a positive integer, got {size!r}")
+        self.in_features = int(in_features)
+        self.out_features = int(out_features)
+        bound = 1.0 / np.sqrt(self.in_features)
+        dtype = ag.get_default_dtype()
+        self.weight = init.uniform(Parameter(np.empty((self.out_features, self.in_features),
+                                                      dtype)), -bound, bound)
+        self.bias = (init.uniform(Parameter(np.empty(self.out_features, dtype)), -bound, bound)
+                     if bias else None)
+
+    def forward(self, x: Any) -> Tensor:
+        x = F.as_tensor(x)
+        if x.ndim == 0 or x.shape[-1] != self.in_features:
+            raise ValueError(f"{self!r}: expected inputs with last dimension "
+                             f"{self.in_features}, got shape {x.shape}")
+        u = x @ self.weight.T
+        return u if self.bias is None else u + self.bias
+
+    def extra_repr(self) -> str:
+        return f"{self.in_features}→{self.out_features}" + ("" if self.bias is not None
+                                                           else ", bias=False")
+
+
+class Activation(Module):
+    """A parameter-free module applying an ``nn.functional`` activation.
+
+    ``name`` is the activation's name as ``nn.MLP`` accepts it (and ``nn.backprop``
+    reads it)."""
+
+    name: ClassVar[str] = ""
+
+
+class Identity(Activation):
+    """f(x) = x: a linear layer's output left as it is (logits)."""
+
+    name = "identity"
+
+    def forward(self, x: Any) -> Tensor:
+        return F.identity(x)
+
+
+class Sigmoid(Activation):
+    """S9: S(x) = 1 / (1 + e^(−x)), derivative y(1 − y)."""
+
+    name = "sigmoid"
+
+    def forward(self, x: Any) -> Tensor:
+        return F.sigmoid(x)
+
+
+class Tanh(Activation):
+    """S10: tanh, derivative 1 − y²."""
+
+    name = "tanh"
+
+    def forward(self, x: Any) -> Tensor:
+        return F.tanh(x)
+
+
+class ReLU(Activation):
+    """S10/S19: max(0, x)."""
+
+    name = "relu"
+
+    def forward(self, x: Any) -> Tensor:
+        return F.relu(x)
+
+
+class Sign(Activation):
+    """S3: sign(x), 0 at 0 (as NumPy); no gradient flows through it."""
+
+    name = "sign"
+
+    def forward(self, x: Any) -> Tensor:
+        return F.sign(x)
+
+
+class Step(Activation):
+    """S1: 1 where x ≥ 0 (the threshold is reached), else 0; no gradient flows through it."""
+
+    name = "step"
+
+    def forward(self, x: Any) -> Tensor:
+        return F.step(x)
+
+
+class Softmax(Activation):
+    """S10: softmax along ``axis`` (default the last, the class axis); rows sum to 1."""
+
+    name = "softmax"
+
+    def __init__(self, axis: int = -1) -> None:
+        super().__init__()
+        self.axis = axis
+
+    def forward(self, x: Any) -> Tensor:
+        return F.softmax(x, axis=self.axis)
+
+    def extra_repr(self) -> str:
+        return f"axis={self.axis}"
+
+
+class Dropout(Module):
+    """Dropout, S19: in training, each entry is zeroed with probability p and the
+    survivors are scaled by 1/(1 − p) ("inverted" dropout), so E[output] = input and
+    evaluation needs no rescaling; after ``eval()`` it is the identity.
+
+    The keep-masks are drawn from the library-wide generator (``ag.manual_seed``).
+
+    Parameters
+    ----------
+    p : float
+        Drop probability, 0 ≤ p < 1.
+    """
+
+    def __init__(self, p: float = 0.5) -> None:
+        super().__init__()
+        if not 0 <= p < 1:
+            raise ValueError(f"Dropout: p must satisfy 0 <= p < 1, got {p!r}")
+        self.p = float(p)
+
+    def forward(self, x: Any) -> Tensor:
+        x = F.as_tensor(x)
+        if not self.training or self.p == 0:
+            return x
+        keep = ag.get_generator().random(x.shape) >= self.p
+        dtype = x.dtype if x.dtype.kind == "f" else ag.get_default_dtype()
+        return x * (keep / (1 - self.p)).astype(dtype)
+
+    def extra_repr(self) -> str:
+        return f"p={self.p}"
+
+
+#: Activation modules by the names ``nn.MLP`` accepts.
+ACTIVATIONS: dict[str, type[Activation]] = {
+    cls.name: cls for cls in (Sigmoid, Tanh, ReLU, Identity, Softmax, Sign, Step)
+}

@@ -1,0 +1,242 @@
+"""Module, Parameter and the containers: the bookkeeping that turns a formula into a model.
+
+A ``Module`` owns Parameters (the document's W_l and b_l, S11) and child Modules; it names
+them by dotted paths (``layers.0.weight``), hands them to optimizers, switches training
+behaviour (Dropout) on and off, and saves them as plain NumPy arrays.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from collections.abc import Iterable, Iterator, Mapping
+from typing import Any, NamedTuple
+
+import numpy as np
+
+import autograd.function
+from autograd import Tensor, get_default_dtype
+from autograd.tensor import as_array
+
+
+class Parameter(Tensor):
+    """A Tensor that a Module learns: ``requires_grad=True`` and registered by its owner.
+
+    Parameters
+    ----------
+    data : array_like or Tensor
+        The initial value, copied. Floating arrays keep their dtype; anything else (lists
+        of ints, int arrays) takes the default float dtype, since a Parameter needs a
+        gradient.
+    """
+
+    __slots__ = ()
+
+    def __init__(self, data: Any) -> None:
+        array = as_array(data)
+        if array.dtype.kind != "f":
+            array = array.astype(get_default_dtype())
+        super().__init__(array, requires_grad=True)
+
+    def __repr__(self) -> str:
+        return "Parameter containing:\n" + super().__repr__()
+
+
+class LoadResult(NamedTuple):
+    """What ``load_state_dict(strict=False)`` skipped."""
+
+    missing_keys: list[str]
+    unexpected_keys: list[str]
+
+
+class Module:
+    """Base class of every layer and model.
+
+    Subclasses call ``super().__init__()`` first, then assign Parameters and Modules as
+    attributes; the assignment registers them (``self.weight = Parameter(...)``), in
+    order. ``forward`` holds the computation and ``module(x)`` calls it.
+    """
+
+    def __init__(self) -> None:
+        object.__setattr__(self, "_parameters", OrderedDict())
+        object.__setattr__(self, "_modules", OrderedDict())
+        object.__setattr__(self, "training", True)
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        registries = self.__dict__.get("_parameters"), self.__dict__.get("_modules")
+        if registries[0] is None:
+            raise AttributeError(
+                f"{type(self).__name__}: call super().__init__() before assigning attributes"
+            )
+        parameters, modules = registries
+        parameters.pop(name, None)
+        modules.pop(name, None)
+        if isinstance(value, Parameter):
+            parameters[name] = value
+        elif isinstance(value, Module):
+            modules[name] = value
+        object.__setattr__(self, name, value)
+
+    def __delattr__(self, name: str) -> None:
+        self._parameters.pop(name, None)
+        self._modules.pop(name, None)
+        object.__delattr__(self, name)
+
+    # ------------------------------------------------------------------ calling
+    def forward(self, *args: Any, **kwargs: Any) -> Any:
+        raise NotImplementedError(f"{type(self).__name__} does not define forward()")
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        # The graph drawing groups the nodes made inside each module: while it records,
+        # ``autograd.function.scope_recorder`` is set (read afresh on every call).
+        recorder = autograd.function.scope_recorder
+        if recorder is None:
+            return self.forward(*args, **kwargs)
+        with recorder.enter(self):
+            return self.forward(*args, **kwargs)
+
+    # ------------------------------------------------------------------ walking
+    def children(self) -> Iterator[Module]:
+        """The direct sub-modules, in assignment order."""
+        return iter(self._modules.values())
+
+    def named_modules(self, prefix: str = "") -> Iterator[tuple[str, Module]]:
+        """``(dotted name, module)`` for this module (name ``prefix``) and every descendant."""
+        stack = [(prefix, self)]
+        seen: set[int] = set()
+        while stack:
+            name, module = stack.pop()
+            if id(module) in seen:
+                continue
+            seen.add(id(module))
+            yield name, module
+            children = [(f"{name}.{key}" if name else key, child)
+                        for key, child in module._modules.items()]
+            stack.extend(reversed(children))
+
+    def modules(self) -> Iterator[Module]:
+        """This module and every descendant, each once, parents before children."""
+        return (module for _, module in self.named_modules())
+
+    def named_parameters(self) -> Iterator[tuple[str, Parameter]]:
+        """``(dotted name, Parameter)`` pairs such as ``("layers.0.weight", W_1)``; a
+        Parameter shared by two modules is listed once, under its first name."""
+        seen: set[int] = set()
+        for prefix, module in self.named_modules():
+            for key, parameter in module._parameters.items():
+                if id(parameter) not in seen:
+                    seen.add(id(parameter))
+                    yield (f"{prefix}.{key}" if prefix else key), parameter
+
+    def parameters(self) -> Iterator[Parameter]:
+        """Every Parameter of this module and its descendants, each once."""
+        return (parameter for _, parameter in self.named_parameters())
+
+    def zero_grad(self) -> None:
+        """Forget every parameter's accumulated gradient (``.grad = None``)."""
+        for parameter in self.parameters():
+            parameter.grad = None
+
+    def train(self, mode: bool = True) -> Module:
+        """Switch this module and all descendants to training (or, with False, evaluation)
+        behaviour; returns self."""
+        for module in self.modules():
+            object.__setattr__(module, "training", bool(mode))
+        return self
+
+    def eval(self) -> Module:
+        """``train(False)``: Dropout becomes the identity."""
+        return self.train(False)
+
+    # ------------------------------------------------------------------ state
+    def state_dict(self) -> OrderedDict[str, np.ndarray]:
+        """Dotted parameter name → a NumPy copy of its value, in registration order."""
+        return OrderedDict((name, p.data.copy()) for name, p in self.named_parameters())
+
+    def load_state_dict(self, state: Mapping[str, Any], strict: bool = True) -> LoadResult:
+        """Copy the values of ``state`` into the existing Parameters, in place.
+
+        Every problem is collected first — with ``strict``, missing and unexpected names;
+        always, values whose shape differs or that are not real numbers — and reported in
+        one ``ValueError``; then nothing has been changed. The Parameters stay the same
+        objects, so an optimizer built on them stays valid.
+        """
+        own = OrderedDict(self.named_parameters())
+        missing = [name for name in own if name not in state]
+        unexpected = [name for name in state if name not in own]
+        problems = []
+        if strict and missing:
+            problems.append(f"missing: {', '.join(missing)}")
+        if strict and unexpected:
+            problems.append(f"unexpected: {', '.join(unexpected)}")
+        values = {}
+        for name, parameter in own.items():
+            if name not in state:
+                continue
+            value = np.asarray(state[name].data if isinstance(state[name], Tensor)
+                               else state[name])
+            if value.dtype.kind not in "biuf":
+                problems.append(f"{name}: dtype {value.dtype} is not a real number type")
+            elif value.shape != parameter.shape:
+                problems.append(f"{name}: shape {value.shape} in the state dict, "
+                                f"{parameter.shape} in the model")
+            else:
+                values[name] = value
+        if problems:
+            raise ValueError(f"load_state_dict ({type(self).__name__}): " + "; ".join(problems))
+        for name, value in values.items():
+            own[name].data[...] = value
+        return LoadResult(missing, unexpected)
+
+    # ------------------------------------------------------------------ printing
+    def extra_repr(self) -> str:
+        """The text inside this module's parentheses when it has no children."""
+        return ""
+
+    def __repr__(self) -> str:
+        lines = [f"({key}): " + repr(child).replace("\n", "\n  ")
+                 for key, child in self._modules.items()]
+        if not lines:
+            return f"{type(self).__name__}({self.extra_repr()})"
+        extra = self.extra_repr()
+        body = "\n  ".join(([extra] if extra else []) + lines)
+        return f"{type(self).__name__}(\n  {body}\n)"
+
+
+class ModuleList(Module):
+    """A list of modules registered under the names ``"0"``, ``"1"``, … (so their
+    parameters are named ``layers.0.weight`` …). Indexing, ``len`` and iteration work as
+    for a list; it has no ``forward``."""
+
+    def __init__(self, modules: Iterable[Module] = ()) -> None:
+        super().__init__()
+        for module in modules:
+            self.append(module)
+
+    def append(self, module: Module) -> ModuleList:
+        """Register ``module`` under the next index."""
+        if not isinstance(module, Module):
+            raise TypeError(
+                f"{type(self).__name__}: expected a Module, got {type(module).__name__}")
+        setattr(self, str(len(self._modules)), module)
+        return self
+
+    def __getitem__(self, index: int) -> Module:
+        return list(self._modules.values())[index]
+
+    def __len__(self) -> int:
+        return len(self._modules)
+
+    def __iter__(self) -> Iterator[Module]:
+        return iter(self._modules.values())
+
+
+class Sequential(ModuleList):
+    """``Sequential(m1, m2, …)(x) = … m2(m1(x))``: modules applied in order."""
+
+    def __init__(self, *modules: Module) -> None:
+        super().__init__(modules)
+
+    def forward(self, x: Any) -> Any:
+        for module in self:
+            x = module(x)
+        return x
