@@ -11,6 +11,7 @@ import numpy as np
 from autograd.tensor import Tensor  # isort: split
 from autograd.dtypes import get_default_dtype, set_default_dtype
 from autograd.engine import grad
+from autograd.explain import explain
 from autograd.function import Function
 from autograd.grad_mode import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
 from autograd.gradcheck import GradcheckError, gradcheck
@@ -18,6 +19,7 @@ from autograd.ops import (
     concatenate, exp, log, maximum, minimum, relu, sigmoid, sqrt, stack, tanh, where,
 )
 from autograd.random import get_generator, manual_seed
+from autograd.viz import draw
 
 
 def tensor(data: Any, requires_grad: bool = False, dtype: Any = None,
@@ -57,7 +59,8 @@ def arange(*args: Any, requires_grad: bool = False, dtype: Any = None) -> Tensor
 
 
 __all__ = [
-    "Function", "GradcheckError", "Tensor", "arange", "concatenate", "enable_grad", "exp",
+    "Function", "GradcheckError", "Tensor", "arange", "concatenate", "draw", "enable_grad",
+    "exp", "explain",
     "get_default_dtype", "get_generator", "grad", "gradcheck", "is_grad_enabled", "log",
     "manual_seed", "maximum", "minimum", "no_grad", "ones", "randn", "relu",
     "set_default_dtype", "set_grad_enabled", "sigmoid", "sqrt", "stack", "tanh", "tensor",
