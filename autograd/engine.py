@@ -8,6 +8,7 @@ No recursion anywhere, so a graph of a million ops backpropagates.
 
 from __future__ import annotations
 
+import heapq
 from collections.abc import Sequence
 from typing import Any
 
@@ -34,24 +35,35 @@ def unbroadcast(grad: Tensor, shape: tuple[int, ...]) -> Tensor:
 def topological_order(roots: Sequence[Function]) -> list[Function]:
     """Every node reachable from ``roots``, each after all the nodes it consumes.
 
-    Iterative depth-first post-order (HIPS autograd's toposort idea): a node is emitted
-    once all its inputs' nodes have been."""
-    order: list[Function] = []
-    visited: set[int] = set()
-    stack: list[tuple[Function, bool]] = [(root, False) for root in roots]
+    Kahn's algorithm, iteratively: count each node's consumers, then release a node once
+    every consumer has been emitted; the list is reversed so that inputs come first."""
+    consumers: dict[Function, int] = {}
+    stack = list(roots)
+    for root in roots:
+        consumers[root] = 0
     while stack:
-        node, inputs_done = stack.pop()
-        if inputs_done:
-            order.append(node)
-            continue
-        if id(node) in visited:
-            continue
-        visited.add(id(node))
-        stack.append((node, True))
-        for x in node.inputs:
-            parent = getattr(x, "grad_fn", None)
-            if parent is not None and id(parent) not in visited:
-                stack.append((parent, False))
+        node = stack.pop()
+        for x, needed in zip(node.inputs, node.needs_input_grad):
+            parent = x.grad_fn if needed else None
+            if parent is None:
+                continue
+            if parent in consumers:
+                consumers[parent] += 1
+            else:
+                consumers[parent] = 1
+                stack.append(parent)
+    ready = [root for root in dict.fromkeys(roots) if consumers[root] == 0]
+    order: list[Function] = []
+    while ready:
+        node = ready.pop()
+        order.append(node)
+        for x, needed in zip(node.inputs, node.needs_input_grad):
+            parent = x.grad_fn if needed else None
+            if parent is not None:
+                consumers[parent] -= 1
+                if consumers[parent] == 0:
+                    ready.append(parent)
+    order.reverse()
     return order
 
 
@@ -84,29 +96,56 @@ def _accumulate(store: dict, key: Any, grad: Tensor) -> None:
     store[key] = grad if previous is None else previous + grad
 
 
+class _Pending:
+    """Gradients waiting at nodes, handed out latest-created node first.
+
+    A node is created after all its inputs' nodes (``Function.apply`` numbers them), so
+    taking the highest sequence number first reaches a node only after every consumer
+    has sent its share: fan-out gradients are complete before they are used."""
+
+    __slots__ = ("grads", "heap")
+
+    def __init__(self) -> None:
+        self.grads: dict[Function, Tensor] = {}
+        self.heap: list[tuple[int, Function]] = []
+
+    def send(self, node: Function, grad: Tensor) -> None:
+        previous = self.grads.get(node)
+        if previous is None:
+            self.grads[node] = grad
+            heapq.heappush(self.heap, (-node.sequence, node))
+        else:
+            self.grads[node] = previous + grad
+
+    def take(self) -> tuple[Function, Tensor]:
+        node = heapq.heappop(self.heap)[1]
+        return node, self.grads.pop(node)
+
+
 def run_backward(outputs: Sequence[Tensor], grad_outputs: Sequence[Any], retain_graph: bool,
                  create_graph: bool, targets: Sequence[Tensor] | None = None) -> dict:
     """The backward pass. Without ``targets``, leaves' ``.grad`` accumulate; with them,
     nothing is written and the dict maps ``id(target)`` to its gradient."""
-    roots = [(out, _initial_gradient(out, g)) for out, g in zip(outputs, grad_outputs)]
-    pending: dict[Function, Tensor] = {}   # non-leaf gradients, keyed by producing node
-    leaf_grads: dict[int, Tensor] = {}     # leaf gradients, keyed by id(leaf)
+    pending = _Pending()
+    leaf_grads: dict[int, Tensor] = {}  # leaf gradients, keyed by id(leaf)
     leaves: dict[int, Tensor] = {}
-    for out, grad in roots:
+    for out, g in zip(outputs, grad_outputs):
+        grad = _initial_gradient(out, g)
         if out.grad_fn is None:
             _accumulate(leaf_grads, id(out), grad)
             leaves[id(out)] = out
         else:
-            _accumulate(pending, out.grad_fn, grad)
-    order = topological_order([out.grad_fn for out, _ in roots if out.grad_fn is not None])
-    wanted = _nodes_leading_to(order, targets) if targets is not None else None
+            pending.send(out.grad_fn, grad)
+    wanted = target_nodes = None
+    if targets is not None:
+        wanted = _nodes_leading_to([out.grad_fn for out in outputs if out.grad_fn], targets)
+        target_nodes = {id(t.grad_fn): id(t) for t in targets if t.grad_fn is not None}
     results: dict[int, Tensor] = {}
-    target_nodes = {id(t.grad_fn): id(t) for t in targets or () if t.grad_fn is not None}
 
     with _grad_mode(create_graph):
-        for node in reversed(order):
-            grad = pending.pop(node, None)
-            if grad is None or (wanted is not None and id(node) not in wanted):
+        while pending.heap:
+            node, grad = pending.take()
+            if wanted is not None and id(node) not in wanted:
                 continue
             if node.saved is None:
                 raise RuntimeError(
@@ -116,18 +155,20 @@ def run_backward(outputs: Sequence[Tensor], grad_outputs: Sequence[Any], retain_
                 )
             if node._hooks:
                 grad = _run_hooks(node, grad)
-            if id(node) in target_nodes:
-                results[target_nodes[id(node)]] = grad
-            elif targets is None and node.retained is not None:
+            if target_nodes is not None:
+                if id(node) in target_nodes:
+                    results[target_nodes[id(node)]] = grad
+            elif node.retained is not None:
                 _retain(node.retained(), grad, create_graph)
             for x, g, needed in zip(node.inputs, node.backward(grad), node.needs_input_grad):
                 if not needed or g is None:
                     continue
-                g = unbroadcast(g, x.data.shape)
+                if g.data.shape != x.data.shape:
+                    g = unbroadcast(g, x.data.shape)
                 if g.data.dtype != x.data.dtype:
                     g = g.astype(x.data.dtype)
                 if x.grad_fn is not None:
-                    _accumulate(pending, x.grad_fn, g)
+                    pending.send(x.grad_fn, g)
                 else:
                     _accumulate(leaf_grads, id(x), g)
                     leaves[id(x)] = x
@@ -154,15 +195,16 @@ def _retain(tensor: Tensor | None, grad: Tensor, create_graph: bool) -> None:
     tensor.grad = grad if tensor.grad is None else tensor.grad + grad
 
 
-def _nodes_leading_to(order: list[Function], targets: Sequence[Tensor]) -> set[int]:
+def _nodes_leading_to(roots: list[Function], targets: Sequence[Tensor]) -> set[int]:
     """The nodes from which some target can be reached (only they need a backward)."""
+    order = topological_order(roots)
     target_ids = {id(t) for t in targets}
     target_ids.update(id(t.grad_fn) for t in targets if t.grad_fn is not None)
     wanted: set[int] = set()
     for node in order:  # inputs before consumers
         if id(node) in target_ids or any(
-            id(x) in target_ids or id(getattr(x, "grad_fn", None)) in wanted
-            for x in node.inputs
+            needed and (id(x) in target_ids or id(x.grad_fn) in wanted)
+            for x, needed in zip(node.inputs, node.needs_input_grad)
         ):
             wanted.add(id(node))
     return wanted

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import itertools
 from typing import Any, ClassVar
 
 import numpy as np
 
 from autograd.grad_mode import _state
 from autograd.tensor import Tensor
+
+_creation_order = itertools.count()
+_new_tensor = Tensor.__new__
 
 #: The drawing's module recorder while one is active, else None (the engine never sets it).
 #: It has ``current()`` → the label of the innermost module being called (stored on each
@@ -41,7 +45,15 @@ class Function:
     @classmethod
     def apply(cls, *inputs: Any, **params: Any) -> Tensor:
         fn = cls()
-        arrays = [x.data if isinstance(x, Tensor) else x for x in inputs]
+        arrays = []
+        needs = []
+        for x in inputs:  # one plain loop: the hottest lines of the library
+            if isinstance(x, Tensor):
+                arrays.append(x.data)
+                needs.append(x._requires_grad)
+            else:
+                arrays.append(np.asarray(x) if isinstance(x, list) else x)
+                needs.append(False)
         try:
             data = fn.forward(*arrays, **params)
         except ValueError as error:  # name the op and the shapes at fault
@@ -51,15 +63,21 @@ class Function:
             raise ValueError(message) from None
         if type(data) is not np.ndarray:  # NumPy returns scalars for 0-d results
             data = np.asarray(data)
-        if getattr(_state, "enabled", True):
-            needs = tuple(isinstance(x, Tensor) and x._requires_grad for x in inputs)
-            if True in needs:
-                fn.inputs = inputs
-                fn.needs_input_grad = needs
-                if scope_recorder is not None:
-                    fn.scope = scope_recorder.current()
-                return Tensor._make(data, fn)
-        return Tensor._make(data)
+        out = _new_tensor(Tensor)
+        out.data = data
+        out.grad = out.name = out._hooks = None
+        if True in needs and _state.enabled:
+            fn.inputs = inputs
+            fn.needs_input_grad = needs
+            fn.sequence = next(_creation_order)  # inputs' nodes always have smaller numbers
+            if scope_recorder is not None:
+                fn.scope = scope_recorder.current()
+            out.grad_fn = fn
+            out._requires_grad = True
+        else:
+            out.grad_fn = None
+            out._requires_grad = False
+        return out
 
     def forward(self, *arrays: Any) -> np.ndarray:
         raise NotImplementedError
@@ -73,7 +91,7 @@ class Function:
         Saving the output tensor itself would make a reference cycle (output → node →
         output); instead the saved array is wrapped again with this node as its grad_fn,
         which is the same graph vertex, so second derivatives flow through it."""
-        return Tensor._make(data, self if getattr(_state, "enabled", True) else None)
+        return Tensor._make(data, self if _state.enabled else None)
 
     def shape_error(self, arrays: list, error: ValueError) -> str:
         """The message for a failed forward: op name and every input shape."""

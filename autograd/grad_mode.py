@@ -3,15 +3,20 @@
 from __future__ import annotations
 
 import threading
-from contextlib import contextmanager
 from collections.abc import Iterator
+from contextlib import contextmanager
 
-_state = threading.local()
+
+class _GradState(threading.local):
+    enabled = True  # each new thread starts with recording on
+
+
+_state = _GradState()
 
 
 def is_grad_enabled() -> bool:
     """True when operations on tensors that require grad are being recorded (this thread)."""
-    return getattr(_state, "enabled", True)
+    return _state.enabled
 
 
 def set_grad_enabled(enabled: bool) -> None:
@@ -21,7 +26,7 @@ def set_grad_enabled(enabled: bool) -> None:
 
 @contextmanager
 def _grad_mode(enabled: bool) -> Iterator[None]:
-    previous = is_grad_enabled()
+    previous = _state.enabled
     _state.enabled = enabled
     try:
         yield

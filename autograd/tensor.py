@@ -36,7 +36,7 @@ class Tensor:
     floating tensors can require grad.
     """
 
-    __slots__ = ("_hooks", "_requires_grad", "data", "grad", "grad_fn", "name", "__weakref__")
+    __slots__ = ("__weakref__", "_hooks", "_requires_grad", "data", "grad", "grad_fn", "name")
 
     # NumPy defers to us: ``np.ones(3) * t`` calls ``t.__rmul__`` (see __array_ufunc__).
     __array_priority__ = 1000
@@ -71,9 +71,8 @@ class Tensor:
     @requires_grad.setter
     def requires_grad(self, value: bool) -> None:
         if value and self.data.dtype.kind != "f":
-            raise TypeError(
-                f"requires_grad: only floating tensors can require grad, got dtype {self.data.dtype}"
-            )
+            raise TypeError("requires_grad: only floating tensors can require grad, "
+                            f"got dtype {self.data.dtype}")
         if not value and self.grad_fn is not None:
             raise RuntimeError("requires_grad: cannot switch off grad for a non-leaf; use detach()")
         self._requires_grad = bool(value)

@@ -1,14 +1,36 @@
 """Every differentiable op, grouped by family; ``Tensor`` methods call these."""
 
 from autograd.ops.elementwise import (
-    abs, add, astype, clip, div, exp, log, maximum, minimum, mul, neg, pow, relu, sigmoid,
-    sqrt, sub, tanh, where,
+    abs,
+    add,
+    astype,
+    clip,
+    div,
+    exp,
+    log,
+    maximum,
+    minimum,
+    mul,
+    neg,
+    pow,
+    relu,
+    sigmoid,
+    sqrt,
+    sub,
+    tanh,
+    where,
 )
 from autograd.ops.index import getitem, scatter_add
 from autograd.ops.linalg import matmul
 from autograd.ops.reduce import max, mean, min, sum, var
 from autograd.ops.shape import (
-    broadcast_to, concatenate, expand_dims, reshape, squeeze, stack, transpose,
+    broadcast_to,
+    concatenate,
+    expand_dims,
+    reshape,
+    squeeze,
+    stack,
+    transpose,
 )
 
 __all__ = [

@@ -91,10 +91,10 @@ class Min(Extremum):
     reduce = staticmethod(np.min)
 
 
-def sum(a, axis=None, keepdims=False): return Sum.apply(a, axis, keepdims)  # noqa: A001
+def sum(a, axis=None, keepdims=False): return Sum.apply(a, axis, keepdims)
 def mean(a, axis=None, keepdims=False): return Mean.apply(a, axis, keepdims)
-def max(a, axis=None, keepdims=False): return Max.apply(a, axis, keepdims)  # noqa: A001
-def min(a, axis=None, keepdims=False): return Min.apply(a, axis, keepdims)  # noqa: A001
+def max(a, axis=None, keepdims=False): return Max.apply(a, axis, keepdims)
+def min(a, axis=None, keepdims=False): return Min.apply(a, axis, keepdims)
 
 
 def var(a, axis=None, keepdims=False, ddof=0):
