@@ -167,11 +167,14 @@ def error(y_out: np.ndarray, t: np.ndarray, loss: str = "half_sum") -> float:
     """The error E of the output y_k against targets t, summed over the batch.
 
     ``"half_sum"``: E = ½ Σ (t − y_k)² (S12). ``"cross_entropy"``: E = −Σ t ∘ ln y_k, for a
-    softmax output and one-hot columns t."""
+    softmax output and one-hot columns t; terms with t = 0 are 0 even where y_k
+    underflowed to 0 (E is ∞ only if a labelled output did)."""
     _check_targets(y_out, t, loss, "error")
     if loss == "half_sum":
         return float(0.5 * np.sum((t - y_out) ** 2))
-    return float(-np.sum(t * np.log(y_out)))
+    labelled = t != 0
+    with np.errstate(divide="ignore"):
+        return float(-np.sum(t[labelled] * np.log(y_out[labelled])))
 
 
 def _check_targets(y_out: np.ndarray, t: np.ndarray, loss: str, where: str) -> None:
