@@ -10,7 +10,7 @@ The recorder is one process-wide setting: record in one thread at a time.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -100,16 +100,21 @@ class ModuleRecorder:
 
 
 @contextmanager
-def record_modules(model: Any = None) -> Iterator[ModuleRecorder]:
-    """Record, on every op node made inside the block, the module call that made it.
-
-    ``with record_modules(model): loss = loss_fn(model(x), t)`` and then
-    ``ag.draw(loss)`` boxes each module's nodes (and its parameters) in a labelled
-    cluster. The previous recorder (normally None) is restored on exit, also on error."""
-    recorder = ModuleRecorder(model)
+def recording(recorder: ModuleRecorder) -> Iterator[ModuleRecorder]:
+    """Make ``recorder`` the active ``scope_recorder`` inside the block; the previous one
+    (normally None) is restored on exit, also on error."""
     previous = function.scope_recorder
     function.scope_recorder = recorder
     try:
         yield recorder
     finally:
         function.scope_recorder = previous
+
+
+def record_modules(model: Any = None) -> AbstractContextManager[ModuleRecorder]:
+    """Record, on every op node made inside the block, the module call that made it.
+
+    ``with record_modules(model): loss = loss_fn(model(x), t)`` and then
+    ``ag.draw(loss)`` boxes each module's nodes (and its parameters) in a labelled
+    cluster; ``model`` supplies the dotted names (``layers.0``)."""
+    return recording(ModuleRecorder(model))

@@ -38,7 +38,9 @@ INSTALL_HINT = (
 
 
 class GraphvizNotFound(RuntimeError):
-    """Raised by ``render``/``pipe`` of a drawing when the ``dot`` program is missing."""
+    """Raised by ``render``/``pipe`` of a drawing when the ``dot`` program is missing;
+    the error raised is also a ``graphviz.ExecutableNotFound``, so code written for
+    graphviz catches it too."""
 
 
 def format_values(values: Any) -> str:
@@ -244,20 +246,20 @@ def draw(tensors: Tensor | Sequence[Tensor], show_data: bool = True, show_grad: 
     view = walk(_outputs(tensors, "draw"))
     labels = tensor_labels(view, names)
     kept = view.ops if max_ops is None else view.ops[:max_ops]
-    dot = _drawing_class()(name="computation graph", graph_attr={"rankdir": rankdir},
-                           node_attr={"fontname": "Helvetica", "fontsize": "11"})
+    dot = digraph("computation graph", rankdir=rankdir)
     clusters = _Clusters(dot)
+    # the cluster of each tensor: its op's module, or for a parameter the module owning it
     home = {id(p): scope for node in kept if isinstance(node.scope, ModuleScope)
             for scope in node.scope.chain() for _, p in scope.parameters}
-
+    home.update((id(node), node.scope) for node in kept if isinstance(node.scope, ModuleScope))
     node_ids: dict[int, str] = {}
 
-    def add_tensor(key: int, scope: ModuleScope | None) -> str:
+    def add_tensor(key: int) -> str:
         if key not in node_ids:
             t = view.tensors[key]
             node_ids[key] = f"tensor{len(node_ids) + 1}"
             kind = role(t, key in view.roots)
-            clusters.container(home.get(key, scope)).node(
+            clusters.container(home.get(key)).node(
                 node_ids[key], tensor_label(t, labels[key], kind, show_data, show_grad),
                 shape="box", style="rounded,filled", fillcolor=FILLS[kind],
                 fontcolor="#777777" if kind == "constant" else "black",
@@ -266,15 +268,15 @@ def draw(tensors: Tensor | Sequence[Tensor], show_data: bool = True, show_grad: 
 
     for key in view.roots:
         if view.tensors[key].grad_fn is None:
-            add_tensor(key, None)
+            add_tensor(key)
     for i, node in enumerate(kept, start=1):
-        scope = node.scope if isinstance(node.scope, ModuleScope) else None
         op_id = f"op{i}"
-        clusters.container(scope).node(op_id, op_label(node, show_formula), shape="ellipse",
-                                       style="filled", fillcolor=FILLS["op"])
-        dot.edge(op_id, add_tensor(id(node), scope))
+        clusters.container(home.get(id(node))).node(
+            op_id, op_label(node, show_formula), shape="ellipse", style="filled",
+            fillcolor=FILLS["op"])
+        dot.edge(op_id, add_tensor(id(node)))
         for key, slots in view.uses[id(node)]:
-            tail = add_tensor(key, None)
+            tail = add_tensor(key)
             dot.edge(tail, op_id, label=f"×{len(slots)}" if len(slots) > 1 else None)
     _note_cut(dot, view, kept, node_ids, max_ops)
     clusters.close()
@@ -321,6 +323,24 @@ class _Clusters:
             parent.subgraph(graph)
 
 
+def digraph(name: str, **graph_attr: str) -> Any:
+    """An empty graphviz.Digraph (Helvetica 11 nodes) whose ``render``, ``pipe`` and
+    Jupyter display explain how to install Graphviz when ``dot`` is missing."""
+    return _drawing_class()(name=name, graph_attr=graph_attr,
+                            node_attr={"fontname": "Helvetica", "fontsize": "11"})
+
+
+@functools.cache
+def _missing_dot_error() -> type:
+    import graphviz
+
+    class MissingDot(GraphvizNotFound, graphviz.ExecutableNotFound):
+        def __init__(self, message: str) -> None:
+            RuntimeError.__init__(self, message)
+
+    return MissingDot
+
+
 @contextmanager
 def _explain_missing_dot() -> Iterator[None]:
     import graphviz
@@ -328,7 +348,9 @@ def _explain_missing_dot() -> Iterator[None]:
     try:
         yield
     except graphviz.ExecutableNotFound as error:
-        raise GraphvizNotFound(INSTALL_HINT) from error
+        if isinstance(error, GraphvizNotFound):
+            raise
+        raise _missing_dot_error()(INSTALL_HINT) from error
 
 
 @functools.cache
