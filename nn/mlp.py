@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from itertools import pairwise
 from typing import Any
 
@@ -14,12 +14,13 @@ from nn.layers import ACTIVATIONS, Identity, Linear, ReLU
 from nn.module import Module, ModuleList
 
 
-def activation_module(spec: str | Module, role: str) -> Module:
-    """An activation given by name (a new module) or as a Module instance (used as is)."""
+def activation_factory(spec: str | Module, role: str) -> Callable[[], Module]:
+    """What makes the activation ``spec``: its class, for a name; for a Module instance,
+    a function returning that instance. Unknown names raise at once."""
     if isinstance(spec, Module):
-        return spec
+        return lambda: spec
     if isinstance(spec, str) and spec in ACTIVATIONS:
-        return ACTIVATIONS[spec]()
+        return ACTIVATIONS[spec]
     raise ValueError(f"MLP: unknown {role} {spec!r}; valid names: "
                      f"{', '.join(ACTIVATIONS)} (or a Module instance)")
 
@@ -61,12 +62,12 @@ class MLP(Module):
         if len(sizes) < 2 or not all(isinstance(n, int | np.integer) and n > 0 for n in sizes):
             raise ValueError(f"MLP: sizes must list at least two positive integers (inputs, "
                              f"…, outputs), got {sizes!r}")
-        hidden = [activation_module(activation, "activation") for _ in sizes[2:]]
+        make_hidden = activation_factory(activation, "activation")
         output = (Identity() if output_activation is None
-                  else activation_module(output_activation, "output_activation"))
+                  else activation_factory(output_activation, "output_activation")())
         self.sizes = [int(n) for n in sizes]
         self.layers = ModuleList(Linear(n_in, n_out) for n_in, n_out in pairwise(sizes))
-        self.activations = ModuleList([*hidden, output])
+        self.activations = ModuleList([*(make_hidden() for _ in sizes[2:]), output])
         for layer, f in zip(self.layers, self.activations, strict=True):
             if isinstance(f, ReLU):
                 init.kaiming_uniform(layer.weight)
