@@ -1,0 +1,270 @@
+"""``python -m nn``: the command line (demo, train, eval, graph).
+
+A saved model is two files: ``model.npz``, the state dict written by ``nn.save``, and
+``model.npz.json`` beside it, which records what the weights cannot say — the layer
+sizes, the activation, the data set and its split seed — so that ``eval`` rebuilds the
+same network without flags (flags given to ``eval`` override the sidecar).
+
+Errors from bad arguments or from the library (``ValueError``, ``OSError``,
+``ImportError``) print one line on stderr and exit with status 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any, NoReturn
+
+import numpy as np
+
+import autograd as ag
+from nn import data
+from nn import functional as F
+from nn.mlp import MLP
+from nn.optim import SGD, Adam
+from nn.serialization import load, save
+from nn.train import evaluate, fit
+
+TEST_SIZE = 0.25
+
+
+# (loader(data_seed) → (X, y), default sizes) for every --data choice
+DATASETS: dict[str, tuple[Callable[[int], tuple[np.ndarray, np.ndarray]], list[int]]] = {
+    "digits": (lambda seed: data.load_digits(), [64, 128, 10]),
+    "xor": (lambda seed: data.xor(400, noise=0.15, seed=seed), [2, 8, 2]),
+    "moons": (lambda seed: data.moons(500, noise=0.15, seed=seed), [2, 16, 16, 2]),
+    "circles": (lambda seed: data.circles(500, noise=0.08, seed=seed), [2, 16, 2]),
+    "spirals": (lambda seed: data.spirals(600, 3, noise=0.2, seed=seed), [2, 64, 64, 3]),
+}
+ACTIVATIONS = ("relu", "tanh", "sigmoid", "identity")
+DEFAULT_LR = {"sgd": 0.1, "adam": 0.01}
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse that reports a bad argument in one line (no usage block) and exits 2."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: error: {message} (see --help)\n")
+
+
+def parse_sizes(text: str) -> list[int]:
+    """``"64,128,10"`` → ``[64, 128, 10]``: at least an input and an output size, each ≥ 1."""
+    try:
+        sizes = [int(part) for part in text.split(",")]
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"sizes must be comma-separated integers such as 64,128,10, got {text!r}") from None
+    if len(sizes) < 2 or min(sizes) < 1:
+        raise argparse.ArgumentTypeError(
+            f"sizes need at least two layers, each of at least 1 unit, got {text!r}")
+    return sizes
+
+
+def load_split(name: str, data_seed: int):
+    """The data set ``name`` split 75/25 with ``data_seed``: (X_train, X_test, y_train, y_test)."""
+    loader, _ = DATASETS[name]
+    X, y = loader(data_seed)
+    return data.train_test_split(X, y, TEST_SIZE, seed=data_seed)
+
+
+def build_model(sizes: list[int], activation: str, X: np.ndarray, y: np.ndarray) -> MLP:
+    """An MLP with linear (logit) outputs for cross-entropy, checked against the data."""
+    n_classes = int(y.max()) + 1
+    if sizes[0] != X.shape[1] or sizes[-1] != n_classes:
+        raise ValueError(f"sizes {','.join(map(str, sizes))} do not fit the data: it has "
+                         f"{X.shape[1]} inputs and {n_classes} classes")
+    return MLP(sizes, activation=activation, output_activation=None)
+
+
+def sidecar(path: Path) -> Path:
+    return path.with_name(path.name + ".json")
+
+
+def _report(split: str, loss: float, accuracy: float) -> str:
+    return f"{split}: loss {loss:.4f}, accuracy {accuracy:.2%}"
+
+
+def cmd_train(args: argparse.Namespace) -> None:
+    X_train, X_test, y_train, y_test = load_split(args.data, args.data_seed)
+    sizes = args.sizes or DATASETS[args.data][1]
+    ag.manual_seed(args.seed)
+    model = build_model(sizes, args.activation, X_train, y_train)
+    lr = args.lr if args.lr is not None else DEFAULT_LR[args.optimizer]
+    if args.optimizer == "adam":
+        optimizer = Adam(model.parameters(), lr=lr)
+    else:
+        optimizer = SGD(model.parameters(), lr=lr, momentum=args.momentum)
+    print(f"{args.data}: {len(X_train)} training and {len(X_test)} test samples; "
+          f"MLP {'-'.join(map(str, sizes))} ({args.activation}), cross-entropy, "
+          f"{args.optimizer} lr={lr:g}, {args.epochs} epochs of batches of {args.batch_size}")
+    history = fit(model, F.cross_entropy, optimizer, X_train, y_train, epochs=args.epochs,
+                  batch_size=args.batch_size, validation_data=(X_test, y_test),
+                  progress=not args.quiet, seed=args.seed)
+    if args.epochs:
+        print(_report("train", history["loss"][-1], history["accuracy"][-1]))
+    print(_report("test", *evaluate(model, F.cross_entropy, X_test, y_test)))
+    if args.save:
+        path = Path(args.save)
+        save(model, path)
+        meta = {"sizes": sizes, "activation": args.activation, "data": args.data,
+                "data_seed": args.data_seed}
+        sidecar(path).write_text(json.dumps(meta, indent=2) + "\n")
+        print(f"saved {path} and {sidecar(path)}")
+
+
+def _saved_meta(path: Path) -> dict[str, Any]:
+    if not path.exists():
+        raise OSError(f"no model file {path}")
+    try:
+        return json.loads(sidecar(path).read_text())
+    except FileNotFoundError:
+        return {}
+    except json.JSONDecodeError as error:
+        raise ValueError(f"{sidecar(path)} is not valid JSON: {error}") from None
+
+
+def cmd_eval(args: argparse.Namespace) -> None:
+    path = Path(args.load)
+    meta = _saved_meta(path)
+    name = args.data or meta.get("data")
+    sizes = args.sizes or meta.get("sizes")
+    activation = args.activation or meta.get("activation")
+    missing = [flag for flag, value in (("--data", name), ("--sizes", sizes),
+                                        ("--activation", activation)) if value is None]
+    if missing:
+        raise ValueError(f"{path} has no sidecar {sidecar(path).name}; give "
+                         f"{', '.join(missing)}")
+    if name not in DATASETS or activation not in ACTIVATIONS:
+        raise ValueError(f"{sidecar(path)}: unknown data {name!r} or activation {activation!r}")
+    data_seed = args.data_seed if args.data_seed is not None else meta.get("data_seed", 0)
+    _, X_test, _, y_test = load_split(name, data_seed)
+    model = build_model(list(sizes), activation, X_test, y_test)
+    load(model, path)
+    print(f"{path}: MLP {'-'.join(map(str, sizes))} ({activation}) on {name}")
+    print(_report(f"test ({len(X_test)} samples)",
+                  *evaluate(model, F.cross_entropy, X_test, y_test)))
+
+
+def cmd_graph(args: argparse.Namespace) -> None:
+    import graphviz
+
+    from nn.drawing import loss_graph
+
+    out = Path(args.out)
+    fmt = out.suffix.lstrip(".").lower()
+    if fmt not in ("svg", "png", "pdf", "dot", "gv"):
+        raise ValueError(f"--out {out}: the extension must be .svg, .png, .pdf, .dot or .gv")
+    graph = loss_graph(args.sizes, args.activation, args.seed)
+    if fmt in ("dot", "gv"):
+        out.write_text(graph.source)
+    else:
+        try:
+            out.write_bytes(graph.pipe(format=fmt))
+        except graphviz.ExecutableNotFound:
+            raise OSError("rendering needs the Graphviz 'dot' program (apt-get install "
+                          "graphviz, brew install graphviz); .dot/.gv output works without"
+                          ) from None
+    print(f"wrote {out}")
+
+
+def cmd_demo(args: argparse.Namespace) -> None:
+    from nn.demo import run
+
+    run(Path(args.out), seed=args.seed, progress=not args.quiet)
+
+
+def make_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="python -m nn", description=(
+        "From the McCulloch-Pitts neuron to trained MLPs. `demo` tells the whole story in "
+        "under a minute; `train`/`eval` fit and measure an MLP on a data set; `graph` draws "
+        "a small MLP's loss graph with its gradients."))
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    demo = commands.add_parser("demo", help="MCP gates, perceptron, XOR, backprop, digits")
+    demo.add_argument("--out", default="out", help="folder for the loss-curve PNG (out/)")
+    demo.add_argument("--seed", type=int, default=0, help="random seed (0)")
+    demo.add_argument("--quiet", action="store_true", help="no progress bar")
+    demo.set_defaults(run=cmd_demo)
+
+    for name, helptext in (("train", "train an MLP and report its test accuracy"),
+                           ("eval", "measure a saved MLP on its data set's test split")):
+        sub = commands.add_parser(name, help=helptext, description=(
+            f"{helptext}. Data is split 75/25 with --data-seed; the model uses "
+            "cross-entropy on linear outputs. Default sizes: " + "; ".join(
+                f"{key} {','.join(map(str, value[1]))}" for key, value in DATASETS.items())))
+        sub.add_argument("--data", choices=DATASETS, required=name == "train",
+                         help="data set" + (" (default: from the sidecar)" * (name == "eval")))
+        sub.add_argument("--sizes", type=parse_sizes, help="layer sizes, e.g. 64,128,10")
+        sub.add_argument("--activation", choices=ACTIVATIONS,
+                         default="relu" if name == "train" else None,
+                         help="hidden activation" + (" (relu)" if name == "train" else ""))
+        sub.add_argument("--data-seed", type=int, default=0 if name == "train" else None,
+                         help="seed of the toy data and of the split (0)")
+        sub.set_defaults(run=cmd_train if name == "train" else cmd_eval)
+    train, evaluate_ = commands.choices["train"], commands.choices["eval"]
+    train.add_argument("--epochs", type=_nonnegative, default=30, help="passes (30)")
+    train.add_argument("--lr", type=_positive_float,
+                       help="learning rate (sgd 0.1, adam 0.01)")
+    train.add_argument("--optimizer", choices=("sgd", "adam"), default="adam",
+                       help="optimizer (adam)")
+    train.add_argument("--momentum", type=float, default=0.0, help="SGD momentum (0)")
+    train.add_argument("--batch-size", type=_positive, default=32, help="batch size (32)")
+    train.add_argument("--seed", type=int, default=0,
+                       help="seed of initialisation and shuffling (0)")
+    train.add_argument("--save", metavar="PATH", help="write the model to PATH (.npz) "
+                       "and its sizes to PATH.json")
+    train.add_argument("--quiet", action="store_true", help="no progress bar")
+    evaluate_.add_argument("--load", metavar="PATH", required=True, help="model .npz")
+
+    graph = commands.add_parser("graph", help="draw a small MLP's loss graph after backward")
+    graph.add_argument("--sizes", type=parse_sizes, default=[2, 3, 1],
+                       help="layer sizes (2,3,1)")
+    graph.add_argument("--activation", choices=ACTIVATIONS, default="sigmoid",
+                       help="activation (sigmoid)")
+    graph.add_argument("--seed", type=int, default=0, help="seed of the weights (0)")
+    graph.add_argument("--out", default="graph.svg",
+                       help="output file; format from the extension: svg, png, pdf, dot")
+    graph.set_defaults(run=cmd_graph)
+    return parser
+
+
+def _positive(text: str) -> int:
+    value = _nonnegative(text)
+    if value == 0:
+        raise argparse.ArgumentTypeError(f"expected an integer >= 1, got {text!r}")
+    return value
+
+
+def _nonnegative(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = -1
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"expected an integer >= 0, got {text!r}")
+    return value
+
+
+def _positive_float(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = float("nan")
+    if not value > 0:
+        raise argparse.ArgumentTypeError(f"expected a number > 0, got {text!r}")
+    return value
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit status (0, or 2 after a one-line error)."""
+    parser = make_parser()
+    args = parser.parse_args(argv)
+    try:
+        args.run(args)
+    except (ValueError, OSError, ImportError) as error:
+        print(f"{parser.prog} {args.command}: error: {error}", file=sys.stderr)
+        return 2
+    return 0
