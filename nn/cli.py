@@ -88,6 +88,8 @@ def _report(split: str, loss: float, accuracy: float) -> str:
 
 
 def cmd_train(args: argparse.Namespace) -> None:
+    if args.save:  # fail before training, not after
+        Path(args.save).parent.mkdir(parents=True, exist_ok=True)
     X_train, X_test, y_train, y_test = load_split(args.data, args.data_seed)
     sizes = args.sizes or DATASETS[args.data][1]
     ag.manual_seed(args.seed)
