@@ -115,6 +115,33 @@ def through_activation(name: str, u: np.ndarray, y: np.ndarray, g: np.ndarray) -
 
 # ---------------------------------------------------------------- the network (S11–S17)
 
+def params(mlp: Any) -> tuple[Layers, Layers, Layers]:
+    """An ``nn.MLP`` in the document's lists: ``(W, b, f)``, each indexed by layer with
+    entry 0 ``None``.
+
+    ``W[l]`` is a copy of ``mlp.layers[l-1].weight`` — already the document's W_l, shape
+    (units in l, units in l−1) —, ``b[l]`` its bias as a column (units in l, 1) (zeros for
+    a Linear without bias), and ``f[l]`` the name of the activation after it: the hidden
+    activation for hidden layers, the output activation for the last (``"identity"`` for
+    a linear output). Any model with ``layers`` (Linear) and ``activations`` (modules
+    carrying a ``name``, as nn's built-in activations do) works."""
+    W: Layers = [None]
+    b: Layers = [None]
+    f: Layers = [None]
+    for l, (layer, activation) in enumerate(zip(mlp.layers, mlp.activations, strict=True), 1):
+        name = getattr(activation, "name", None)
+        if name not in ACTIVATIONS or getattr(activation, "axis", -1) not in (-1, 1):
+            raise ValueError(f"params: layer {l}'s activation {activation!r} has no formula "
+                             f"here; nn.backprop knows {', '.join(ACTIVATIONS)} (softmax over "
+                             f"the units)")
+        weight = np.array(layer.weight.data, copy=True)
+        W.append(weight)
+        b.append(np.zeros((weight.shape[0], 1), dtype=weight.dtype) if layer.bias is None
+                 else np.array(layer.bias.data, copy=True).reshape(-1, 1))
+        f.append(name)
+    return W, b, f
+
+
 def _check_network(W: Layers, b: Layers, f: Layers, x: np.ndarray) -> None:
     if not (len(W) == len(b) == len(f)) or len(W) < 2:
         raise ValueError(
@@ -249,3 +276,17 @@ def one_hot(labels: Any, n_classes: int) -> np.ndarray:
     t = np.zeros((n_classes, labels.size))
     t[labels, np.arange(labels.size)] = 1.0
     return t
+
+
+def compare(mlp: Any, x: Any, t: Any, loss: str = "half_sum") -> Any:
+    """Run autograd and these formulas on the same model and batch; a per-layer report of
+    the largest |δ_l − ∂E/∂u_l|, |∂E/∂W_l formula − autograd| and the same for b_l.
+
+    ``x`` is (batch, inputs) and ``t`` (batch, outputs) for ``"half_sum"`` or integer
+    labels (batch,) for ``"cross_entropy"``, row-wise like every other nn input. Returns an
+    ``nn.backprop_report.Report`` (``.rows``, ``.max_error``, ``.ok(tol)``; prints as a
+    table, renders as Markdown in Jupyter). The only function here that uses autograd,
+    so it lives in ``nn/backprop_report.py``; see ``nn.backprop_report.compare``."""
+    from nn.backprop_report import compare as compare_with_autograd
+
+    return compare_with_autograd(mlp, x, t, loss)
