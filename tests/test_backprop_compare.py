@@ -128,6 +128,16 @@ def test_report_prints_a_table_and_renders_markdown():
     assert report.max_error == max(max(r.delta, r.weight, r.bias) for r in report.rows)
 
 
+def test_a_layer_without_bias_has_a_zero_column_and_no_bias_row():
+    model = nn.MLP([2, 3, 1], activation="tanh")
+    model.layers[0].bias = None
+    _, b, _ = bp.params(model)
+    np.testing.assert_array_equal(b[1], np.zeros((3, 1)))
+    report = bp.compare(model, np.array([[0.5, -1.0], [2.0, 0.1]]), np.ones((2, 1)))
+    assert report.rows[0].bias is None and report.rows[1].bias is not None
+    assert report.ok() and "—" in str(report).splitlines()[3]
+
+
 @pytest.mark.parametrize(("x", "t", "loss", "message"), [
     (np.ones((3, 3)), np.ones((3, 1)), "half_sum", r"x must be \(batch, 2\).*\(3, 3\)"),
     (np.ones((3, 2)), np.ones((1, 3)), "half_sum", r"t must be \(3, 1\).*\(1, 3\)"),
