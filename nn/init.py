@@ -36,7 +36,8 @@ def zeros(tensor: Tensor) -> Tensor:
 
 def uniform(tensor: Tensor, low: float = 0.0, high: float = 1.0,
             rng: np.random.Generator | None = None) -> Tensor:
-    """Fill with samples of U(low, high).
+    """Fill with samples of U(low, high) — e.g. Linear's default W_l and b_l (S11) from
+    U(−1/√fan_in, 1/√fan_in).
 
     Parameters
     ----------
@@ -52,7 +53,7 @@ def uniform(tensor: Tensor, low: float = 0.0, high: float = 1.0,
 
 
 def normal(tensor: Tensor, std: float = 1.0, rng: np.random.Generator | None = None) -> Tensor:
-    """Fill with samples of N(0, std²)."""
+    """Fill with samples of N(0, std²) (weights W_l, S11)."""
     rng = rng or get_generator()
     return _fill(tensor, std * rng.standard_normal(tensor.shape))
 

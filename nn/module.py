@@ -49,7 +49,7 @@ class LoadResult(NamedTuple):
 
 
 class Module:
-    """Base class of every layer and model.
+    """Base class of every layer and model (a Linear layer, S11; an MLP; a perceptron, S3).
 
     Subclasses call ``super().__init__()`` first, then assign Parameters and Modules as
     attributes; the assignment registers them (``self.weight = Parameter(...)``), in
@@ -62,18 +62,16 @@ class Module:
         object.__setattr__(self, "training", True)
 
     def __setattr__(self, name: str, value: Any) -> None:
-        registries = self.__dict__.get("_parameters"), self.__dict__.get("_modules")
-        if registries[0] is None:
+        if "_parameters" not in self.__dict__:
             raise AttributeError(
                 f"{type(self).__name__}: call super().__init__() before assigning attributes"
             )
-        parameters, modules = registries
-        parameters.pop(name, None)
-        modules.pop(name, None)
+        self._parameters.pop(name, None)
+        self._modules.pop(name, None)
         if isinstance(value, Parameter):
-            parameters[name] = value
+            self._parameters[name] = value
         elif isinstance(value, Module):
-            modules[name] = value
+            self._modules[name] = value
         object.__setattr__(self, name, value)
 
     def __delattr__(self, name: str) -> None:
@@ -217,7 +215,7 @@ class ModuleList(Module):
         if not isinstance(module, Module):
             raise TypeError(
                 f"{type(self).__name__}: expected a Module, got {type(module).__name__}")
-        setattr(self, str(len(self._modules)), module)
+        self._modules[str(len(self._modules))] = module
         return self
 
     def __getitem__(self, index: int) -> Module:
