@@ -143,14 +143,13 @@ def tensor_labels(view: GraphView, names: dict[str, Tensor] | None = None) -> di
             for scope in node.scope.chain():
                 for name, p in scope.parameters:
                     labels.setdefault(id(p), f"{scope.path}.{name}" if scope.path else name)
+    # numbered from the inputs towards the outputs (reversed breadth-first order)
+    keys = [k for node in reversed(view.ops) for k in [*dict(view.uses[id(node)]), id(node)]]
     counter = 0
-    for node in reversed(view.ops):  # reversed breadth-first: inputs before their users
-        for key in [k for k, _ in view.uses[id(node)]] + [id(node)]:
-            if key not in labels:
-                counter += 1
-                labels[key] = f"t{counter}"
-    for key in view.roots:
-        labels.setdefault(key, f"t{counter + 1}")
+    for key in [*keys, *view.roots]:
+        if key not in labels:
+            counter += 1
+            labels[key] = f"t{counter}"
     return labels
 
 
