@@ -74,6 +74,7 @@ def gradcheck(fn: Callable, inputs: Sequence[Tensor] | Tensor, eps: float = 1e-6
             element = np.unravel_index(j, inputs[i].shape)
             raise GradcheckError(
                 f"gradcheck: input {i}, element {tuple(int(e) for e in element)}, output "
-                f"element {int(k)}: analytic gradient {a[k, j]!r} but numeric {numeric[k, j]!r}"
+                f"element {int(k)}: analytic gradient {float(a[k, j])!r} but numeric "
+                f"{float(numeric[k, j])!r}"
             )
     return True
