@@ -80,9 +80,16 @@ class Pow(Binary):
     def backward(self, grad):
         a, b = self.operands()
         need_a, need_b = self.needs_input_grad
-        grad_a = grad * b * a ** (b - 1) if need_a else None
+        grad_a = grad * b * a ** _lowered(b) if need_a else None
         grad_b = grad * a ** b * log(a) if need_b else None
         return grad_a, grad_b
+
+
+def _lowered(b):
+    """The exponent b − 1 of ∂(aᵇ)/∂a, set to 1 where b = 0: there the derivative b·aᵇ⁻¹
+    is 0 (a⁰ is constant), which 0·0⁻¹ = 0·∞ would turn into NaN at a = 0."""
+    zero = np.equal(b.data if isinstance(b, Tensor) else b, 0)
+    return where(zero, 1.0, b - 1) if np.any(zero) else b - 1
 
 
 class Neg(Function):
