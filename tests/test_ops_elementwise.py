@@ -223,3 +223,11 @@ def test_maximum_minimum_split_ties_evenly(fn):
     winner_a = [0.0, 0.5, 1.0] if fn is ag.maximum else [1.0, 0.5, 0.0]
     np.testing.assert_array_equal(a.grad.data, winner_a)
     np.testing.assert_array_equal(b.grad.data, 1 - np.array(winner_a))
+
+
+def test_zeroth_power_has_zero_derivative_at_zero():
+    """x⁰ = 1 is constant: its derivative is 0 everywhere, also at x = 0 (not 0·0⁻¹ = NaN)."""
+    with np.errstate(all="raise"):
+        np.testing.assert_array_equal(grad_of(lambda t: t ** 0, [0.0, 1.5]), [0.0, 0.0])
+        np.testing.assert_array_equal(
+            grad_of(lambda t: t ** np.array([0.0, 2.0]), [0.0, 1.5]), [0.0, 3.0])
