@@ -299,26 +299,26 @@ def _note_cut(dot: Any, view: GraphView, kept: list[Function], node_ids: dict[in
 
 
 class _Clusters:
-    """One nested ``subgraph cluster_…`` per module path, created on first use."""
+    """One nested ``subgraph cluster_…`` per module call scope, created on first use."""
 
     def __init__(self, dot: Any) -> None:
         self.dot = dot
-        self.graphs: dict[str, tuple[ModuleScope, Any]] = {}
+        self.graphs: dict[int, tuple[ModuleScope, Any]] = {}
 
     def container(self, scope: ModuleScope | None) -> Any:
         if scope is None:
             return self.dot
         for s in scope.chain():
-            if s.path not in self.graphs:
+            if id(s) not in self.graphs:
                 graph = type(self.dot)(name=f"cluster_{len(self.graphs)}", graph_attr={
                     "label": s.label, "style": "rounded,dashed", "color": "#546e7a"})
-                self.graphs[s.path] = (s, graph)
-        return self.graphs[scope.path][1]
+                self.graphs[id(s)] = (s, graph)
+        return self.graphs[id(scope)][1]
 
     def close(self) -> None:
         """Nest the clusters, innermost first (``subgraph`` copies the body it is given)."""
         for scope, graph in sorted(self.graphs.values(), key=lambda sg: -len(sg[0].chain())):
-            parent = self.graphs[scope.parent.path][1] if scope.parent else self.dot
+            parent = self.graphs[id(scope.parent)][1] if scope.parent else self.dot
             parent.subgraph(graph)
 
 

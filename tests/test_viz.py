@@ -319,3 +319,12 @@ def test_loss_graph_shows_the_documents_names_layers_and_every_gradient():
                                                            if a not in needing)
     assert "grad 1<" in labels[node_named(source, "E")]
     assert loss_graph([2, 3, 1], "sigmoid", seed=0).source == source  # seeded
+
+
+def test_two_calls_of_modules_outside_a_named_model_get_a_box_each():
+    first, second = nn.Linear(2, 2), nn.Linear(2, 2)
+    with record_modules():  # no model: modules are named by their class
+        y = second(first(ag.Tensor([[1.0, 2.0]]))).sum()
+    source = ag.draw(y).source
+    assert source.count("subgraph cluster") == 2
+    assert source.count('label="Linear(2→2)"') == 2
