@@ -46,6 +46,7 @@ except ImportError:
     torch = None
 
 LR = 0.01
+clock = time.perf_counter  # --clock cpu switches to time.process_time
 
 
 def best_times(steps: dict[str, Callable[[int], None]], n_steps: int, repeats: int
@@ -59,10 +60,10 @@ def best_times(steps: dict[str, Callable[[int], None]], n_steps: int, repeats: i
     best = dict.fromkeys(steps, float("inf"))
     for _ in range(repeats):
         for name, step in steps.items():
-            start = time.perf_counter()
+            start = clock()
             for i in range(n_steps):
                 step(i)
-            best[name] = min(best[name], (time.perf_counter() - start) / n_steps)
+            best[name] = min(best[name], (clock() - start) / n_steps)
     return best
 
 
@@ -279,9 +280,14 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="fewer steps (a smoke run)")
     parser.add_argument("--threads", type=int, default=2,
                         help="threads for PyTorch and NumPy's BLAS (2)")
+    parser.add_argument("--clock", choices=("wall", "cpu"), default="wall",
+                        help="wall time, or this process's CPU time: steadier on a busy "
+                             "machine, meaningful with --threads 1")
     parser.add_argument("--profile", action="store_true",
                         help="cProfile 2,000 digits steps instead of timing")
     args = parser.parse_args()
+    global clock
+    clock = time.process_time if args.clock == "cpu" else time.perf_counter
     try:
         from threadpoolctl import threadpool_limits
         threadpool_limits(args.threads)
@@ -297,7 +303,7 @@ def main() -> None:
     scale = 0.1 if args.quick else 1.0
     repeats = 3 if args.quick else 5
     print(f"numpy {np.__version__}, torch {getattr(torch, '__version__', '-')}, "
-          f"{args.threads} thread(s); time per training step, best of {repeats}")
+          f"{args.threads} thread(s); {args.clock} time per training step, best of {repeats}")
     mlp_benchmark("digits 64-128-64-10 batch 64 float32", [64, 128, 64, 10],
                   digits_batches(), int(500 * scale), repeats)
     mlp_benchmark("784-512-512-10 batch 256 float32", [784, 512, 512, 10],
