@@ -40,7 +40,7 @@ def _text(nb) -> str:
 
 
 def test_every_notebook_is_listed():
-    assert {path.stem for path in NOTEBOOKS} <= set(KEY_OUTPUTS)
+    assert {path.stem for path in NOTEBOOKS} == set(KEY_OUTPUTS)
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=[path.stem for path in NOTEBOOKS])
