@@ -9,6 +9,7 @@ import numpy as np
 
 # Tensor first: the ops it calls import it back.
 from autograd.tensor import Tensor  # isort: split
+
 from autograd.dtypes import get_default_dtype, set_default_dtype
 from autograd.engine import grad
 from autograd.explain import explain
@@ -16,7 +17,17 @@ from autograd.function import Function
 from autograd.grad_mode import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
 from autograd.gradcheck import GradcheckError, gradcheck
 from autograd.ops import (
-    concatenate, exp, log, maximum, minimum, relu, sigmoid, sqrt, stack, tanh, where,
+    concatenate,
+    exp,
+    log,
+    maximum,
+    minimum,
+    relu,
+    sigmoid,
+    sqrt,
+    stack,
+    tanh,
+    where,
 )
 from autograd.random import get_generator, manual_seed
 from autograd.viz import draw

@@ -8,8 +8,10 @@ No recursion anywhere, so a graph of a million ops backpropagates.
 
 from __future__ import annotations
 
+import gc
 import heapq
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any
 
 import numpy as np
@@ -122,6 +124,22 @@ class _Pending:
         return node, self.grads.pop(node)
 
 
+@contextmanager
+def _cyclic_gc_paused() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector for the duration of a backward pass.
+
+    The pass allocates many short-lived objects, each of which would count towards the
+    collector's next sweep over the whole (large, live) graph; the pass makes no cycles,
+    so refcounting frees everything it drops and the sweeps would find nothing."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def run_backward(outputs: Sequence[Tensor], grad_outputs: Sequence[Any], retain_graph: bool,
                  create_graph: bool, targets: Sequence[Tensor] | None = None) -> dict:
     """The backward pass. Without ``targets``, leaves' ``.grad`` accumulate; with them,
@@ -136,13 +154,14 @@ def run_backward(outputs: Sequence[Tensor], grad_outputs: Sequence[Any], retain_
             leaves[id(out)] = out
         else:
             pending.send(out.grad_fn, grad)
-    wanted = target_nodes = None
+    wanted = target_nodes = target_leaves = None
     if targets is not None:
+        target_leaves = {id(t) for t in targets if t.grad_fn is None}
         wanted = _nodes_leading_to([out.grad_fn for out in outputs if out.grad_fn], targets)
         target_nodes = {id(t.grad_fn): id(t) for t in targets if t.grad_fn is not None}
     results: dict[int, Tensor] = {}
 
-    with _grad_mode(create_graph):
+    with _grad_mode(create_graph), _cyclic_gc_paused():
         while pending.heap:
             node, grad = pending.take()
             if wanted is not None and id(node) not in wanted:
@@ -169,7 +188,7 @@ def run_backward(outputs: Sequence[Tensor], grad_outputs: Sequence[Any], retain_
                     g = g.astype(x.data.dtype)
                 if x.grad_fn is not None:
                     pending.send(x.grad_fn, g)
-                else:
+                elif target_leaves is None or id(x) in target_leaves:
                     _accumulate(leaf_grads, id(x), g)
                     leaves[id(x)] = x
             if not retain_graph:

@@ -278,3 +278,12 @@ def test_dropping_the_output_frees_the_graph_without_gc():
         assert [r() for r in refs] == [None, None, None]
     finally:
         gc.enable()
+
+def test_grad_does_not_fire_hooks_of_leaves_it_was_not_asked_for():
+    x = ag.Tensor([1.0, 2.0], requires_grad=True)
+    w = ag.Tensor([3.0, 4.0], requires_grad=True)
+    seen = []
+    w.register_hook(lambda g: seen.append(g))
+    (gx,) = ag.grad((x * w).sum(), x)
+    np.testing.assert_array_equal(gx.data, [3.0, 4.0])
+    assert seen == []
