@@ -98,30 +98,18 @@ def _accumulate(store: dict, key: Any, grad: Tensor) -> None:
     store[key] = grad if previous is None else previous + grad
 
 
-class _Pending:
-    """Gradients waiting at nodes, handed out latest-created node first.
+def _send(grads: dict, heap: list, node: Function, grad: Tensor) -> None:
+    """Add ``grad`` to what ``node`` has received; queue the node on its first gradient.
 
-    A node is created after all its inputs' nodes (``Function.apply`` numbers them), so
-    taking the highest sequence number first reaches a node only after every consumer
-    has sent its share: fan-out gradients are complete before they are used."""
-
-    __slots__ = ("grads", "heap")
-
-    def __init__(self) -> None:
-        self.grads: dict[Function, Tensor] = {}
-        self.heap: list[tuple[int, Function]] = []
-
-    def send(self, node: Function, grad: Tensor) -> None:
-        previous = self.grads.get(node)
-        if previous is None:
-            self.grads[node] = grad
-            heapq.heappush(self.heap, (-node.sequence, node))
-        else:
-            self.grads[node] = previous + grad
-
-    def take(self) -> tuple[Function, Tensor]:
-        node = heapq.heappop(self.heap)[1]
-        return node, self.grads.pop(node)
+    The queue hands out the latest-created node first: a node is created after all its
+    inputs' nodes (``Function.apply`` numbers them), so every consumer of a node has sent
+    its share before the node is taken — fan-out gradients are complete when used."""
+    previous = grads.get(node)
+    if previous is None:
+        grads[node] = grad
+        heapq.heappush(heap, (-node.sequence, node))
+    else:
+        grads[node] = previous + grad
 
 
 @contextmanager
@@ -144,7 +132,8 @@ def run_backward(outputs: Sequence[Tensor], grad_outputs: Sequence[Any], retain_
                  create_graph: bool, targets: Sequence[Tensor] | None = None) -> dict:
     """The backward pass. Without ``targets``, leaves' ``.grad`` accumulate; with them,
     nothing is written and the dict maps ``id(target)`` to its gradient."""
-    pending = _Pending()
+    grads: dict[Function, Tensor] = {}  # gradient received so far, per node
+    heap: list[tuple[int, Function]] = []  # nodes with a gradient, latest-created first
     leaf_grads: dict[int, Tensor] = {}  # leaf gradients, keyed by id(leaf)
     leaves: dict[int, Tensor] = {}
     for out, g in zip(outputs, grad_outputs):
@@ -153,7 +142,7 @@ def run_backward(outputs: Sequence[Tensor], grad_outputs: Sequence[Any], retain_
             _accumulate(leaf_grads, id(out), grad)
             leaves[id(out)] = out
         else:
-            pending.send(out.grad_fn, grad)
+            _send(grads, heap, out.grad_fn, grad)
     wanted = target_nodes = target_leaves = None
     if targets is not None:
         target_leaves = {id(t) for t in targets if t.grad_fn is None}
@@ -162,8 +151,9 @@ def run_backward(outputs: Sequence[Tensor], grad_outputs: Sequence[Any], retain_
     results: dict[int, Tensor] = {}
 
     with _grad_mode(create_graph), _cyclic_gc_paused():
-        while pending.heap:
-            node, grad = pending.take()
+        while heap:
+            node = heapq.heappop(heap)[1]
+            grad = grads.pop(node)
             if wanted is not None and id(node) not in wanted:
                 continue
             if node.saved is None:
@@ -187,7 +177,7 @@ def run_backward(outputs: Sequence[Tensor], grad_outputs: Sequence[Any], retain_
                 if g.data.dtype != x.data.dtype:
                     g = g.astype(x.data.dtype)
                 if x.grad_fn is not None:
-                    pending.send(x.grad_fn, g)
+                    _send(grads, heap, x.grad_fn, g)
                 elif target_leaves is None or id(x) in target_leaves:
                     _accumulate(leaf_grads, id(x), g)
                     leaves[id(x)] = x

@@ -43,7 +43,7 @@ class Function:
     _hooks: list | None = None
 
     @classmethod
-    def apply(cls, *inputs: Any, **params: Any) -> Tensor:
+    def apply(cls, *inputs: Any) -> Tensor:
         fn = cls()
         arrays = []
         needs = []
@@ -55,7 +55,7 @@ class Function:
                 arrays.append(np.asarray(x) if isinstance(x, list) else x)
                 needs.append(False)
         try:
-            data = fn.forward(*arrays, **params)
+            data = fn.forward(*arrays)
         except ValueError as error:  # name the op and the shapes at fault
             message = str(error)
             if not message.startswith(f"{fn.name}:"):
@@ -65,10 +65,9 @@ class Function:
             data = np.asarray(data)
         out = _new_tensor(Tensor)
         out.data = data
-        out.grad = out.name = out._hooks = None
         if True in needs and _state.enabled:
             fn.inputs = inputs
-            fn.needs_input_grad = needs
+            fn.needs_input_grad = tuple(needs)  # a tuple of bools: the GC stops tracking it
             fn.sequence = next(_creation_order)  # inputs' nodes always have smaller numbers
             if scope_recorder is not None:
                 fn.scope = scope_recorder.current()

@@ -36,7 +36,12 @@ class Tensor:
     floating tensors can require grad.
     """
 
-    __slots__ = ("__weakref__", "_hooks", "_requires_grad", "data", "grad", "grad_fn", "name")
+    # The attributes every op result sets are slots; the ones most tensors never set
+    # (a gradient, a name, hooks) live in an instance dict made only when first written.
+    __slots__ = ("__dict__", "__weakref__", "_requires_grad", "data", "grad_fn")
+    grad: Tensor | None = None
+    name: str | None = None
+    _hooks: list | None = None
 
     # NumPy defers to us: ``np.ones(3) * t`` calls ``t.__rmul__`` (see __array_ufunc__).
     __array_priority__ = 1000
@@ -44,10 +49,9 @@ class Tensor:
     def __init__(self, data: Any, requires_grad: bool = False, dtype: Any = None,
                  name: str | None = None) -> None:
         self.data = as_array(data, dtype)
-        self.grad: Tensor | None = None
         self.grad_fn = None
-        self.name = name
-        self._hooks: list | None = None
+        if name is not None:
+            self.name = name
         self._requires_grad = False
         self.requires_grad = requires_grad
 
@@ -56,10 +60,7 @@ class Tensor:
         """Wrap an op's result without copying; ``grad_fn`` None gives a constant."""
         t = cls.__new__(cls)
         t.data = data
-        t.grad = None
         t.grad_fn = grad_fn
-        t.name = None
-        t._hooks = None
         t._requires_grad = grad_fn is not None
         return t
 

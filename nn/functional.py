@@ -12,7 +12,7 @@ from typing import Any
 import numpy as np
 
 import autograd as ag
-from autograd import Tensor
+from autograd import Tensor, ops
 
 
 def as_tensor(x: Any) -> Tensor:
@@ -69,7 +69,7 @@ def softmax(x: Any, axis: int = -1) -> Tensor:
 
     Computed as e^(x − max x) / Σ e^(x − max x), which is equal and never overflows. Its
     Jacobian is diag(y) − y yᵀ (the document's element-wise y − y² is only the diagonal);
-    autograd differentiates the composition, so the gradient is the full one.
+    the op's backward applies the full Jacobian (``autograd.ops.softmax``).
 
     Parameters
     ----------
@@ -79,8 +79,7 @@ def softmax(x: Any, axis: int = -1) -> Tensor:
     """
     x = as_tensor(x)
     _check_axis(x, axis, "softmax")
-    e = (x - x.detach().max(axis=axis, keepdims=True)).exp()
-    return e / e.sum(axis=axis, keepdims=True)
+    return ops.softmax(x, axis)
 
 
 def log_softmax(x: Any, axis: int = -1) -> Tensor:
@@ -88,8 +87,7 @@ def log_softmax(x: Any, axis: int = -1) -> Tensor:
     (m + log Σ e^(x_k − m), m = max x), so it is finite for any finite input."""
     x = as_tensor(x)
     _check_axis(x, axis, "log_softmax")
-    shifted = x - x.detach().max(axis=axis, keepdims=True)
-    return shifted - shifted.exp().sum(axis=axis, keepdims=True).log()
+    return ops.log_softmax(x, axis)
 
 
 # The losses build on log_softmax and as_tensor above, hence the import at the end.

@@ -8,6 +8,7 @@ import numpy as np
 
 import autograd as ag
 from autograd import Tensor
+from autograd.ops import linear
 from nn import functional as F
 from nn import init
 from nn.module import Module, Parameter
@@ -51,8 +52,7 @@ class Linear(Module):
         if x.ndim == 0 or x.shape[-1] != self.in_features:
             raise ValueError(f"{self!r}: expected inputs with last dimension "
                              f"{self.in_features}, got shape {x.shape}")
-        u = x @ self.weight.T
-        return u if self.bias is None else u + self.bias
+        return linear(x, self.weight, self.bias)
 
     def extra_repr(self) -> str:
         return f"{self.in_features}→{self.out_features}" + ("" if self.bias is not None

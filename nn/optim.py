@@ -7,6 +7,7 @@ defaults are PyTorch's.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable
 
 import numpy as np
@@ -132,12 +133,22 @@ class Adam(Optimizer):
         self.weight_decay = weight_decay
 
     def update(self, p: np.ndarray, g: np.ndarray, state: dict) -> np.ndarray:
+        # The moments are updated in place: a step allocates only a few temporaries.
         beta1, beta2 = self.betas
         if self.weight_decay:
             g = g + self.weight_decay * p
         t = state["step"] = state.get("step", 0) + 1
-        m = state["exp_avg"] = beta1 * state.get("exp_avg", 0.0) + (1 - beta1) * g
-        v = state["exp_avg_sq"] = beta2 * state.get("exp_avg_sq", 0.0) + (1 - beta2) * g * g
-        m_hat = m / (1 - beta1 ** t)
-        v_hat = v / (1 - beta2 ** t)
-        return self.lr * m_hat / (np.sqrt(v_hat) + self.eps)
+        if t == 1:
+            state["exp_avg"], state["exp_avg_sq"] = np.zeros_like(g), np.zeros_like(g)
+        m, v = state["exp_avg"], state["exp_avg_sq"]
+        m *= beta1
+        m += (1 - beta1) * g
+        v *= beta2
+        v += (1 - beta2) * (g * g)
+        # η m̂ / (√v̂ + ε) with the bias corrections folded into scalars, as PyTorch does.
+        denominator = np.sqrt(v)
+        denominator /= math.sqrt(1 - beta2 ** t)
+        denominator += self.eps
+        step = m / denominator
+        step *= self.lr / (1 - beta1 ** t)
+        return step

@@ -21,7 +21,7 @@ from autograd.ops.elementwise import (
     where,
 )
 from autograd.ops.index import getitem, scatter_add
-from autograd.ops.linalg import matmul
+from autograd.ops.linalg import linear, matmul
 from autograd.ops.reduce import max, mean, min, sum, var
 from autograd.ops.shape import (
     broadcast_to,
@@ -32,10 +32,11 @@ from autograd.ops.shape import (
     stack,
     transpose,
 )
+from autograd.ops.softmax import log_softmax, softmax
 
 __all__ = [
-    "abs", "add", "astype", "broadcast_to", "clip", "concatenate", "div", "exp",
-    "expand_dims", "getitem", "log", "matmul", "max", "maximum", "mean", "min", "minimum",
-    "mul", "neg", "pow", "relu", "reshape", "scatter_add", "sigmoid", "sqrt", "squeeze",
-    "stack", "sub", "sum", "tanh", "transpose", "var", "where",
+    "abs", "add", "astype", "broadcast_to", "clip", "concatenate", "div", "exp", "expand_dims",
+    "getitem", "linear", "log", "log_softmax", "matmul", "max", "maximum", "mean", "min",
+    "minimum", "mul", "neg", "pow", "relu", "reshape", "scatter_add", "sigmoid", "softmax",
+    "sqrt", "squeeze", "stack", "sub", "sum", "tanh", "transpose", "var", "where",
 ]

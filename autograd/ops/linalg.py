@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from autograd.function import Function
-from autograd.ops.shape import expand_dims, squeeze
+from autograd.ops.shape import expand_dims, reshape, squeeze
 from autograd.tensor import Tensor
 
 
@@ -56,3 +56,38 @@ class MatMul(Function):
 
 
 def matmul(a, b): return MatMul.apply(a, b)
+
+
+class Linear(Function):
+    """The affine map of a layer, u = x Wᵀ + b: the document's u_l = W_l y_{l−1} + b_l
+    (S11) with samples as rows, in one node instead of transpose, matmul and add."""
+
+    name = "linear"
+    formula = "u = x·Wᵀ + b:  ∂/∂x = G·W,  ∂/∂W = Gᵀ·x,  ∂/∂b = Σ_rows G   (S11, S16)"
+
+    def forward(self, x, weight, bias):
+        x, weight = np.asarray(x), np.asarray(weight)
+        if weight.ndim != 2 or x.ndim == 0 or x.shape[-1] != weight.shape[1]:
+            raise ValueError(f"linear: cannot apply a weight of shape {weight.shape} to inputs "
+                             f"of shape {x.shape} — the weight must be (out, in) with in = "
+                             "the inputs' last dimension")
+        u = x @ weight.T
+        if bias is not None:
+            u += bias
+        return u
+
+    def backward(self, grad):
+        x, weight, _ = self.inputs
+        need_x, need_weight, need_bias = self.needs_input_grad
+        # Rows of every sample, however many batch axes x has: G is (n, out), x is (n, in).
+        rows = grad if grad.ndim == 2 else grad.reshape(-1, grad.shape[-1])
+        grad_x = grad @ weight if need_x else None
+        grad_weight = None
+        if need_weight:
+            x_rows = x if np.ndim(x) == 2 else reshape(x, (-1, np.shape(x)[-1]))
+            grad_weight = rows.T @ x_rows
+        grad_bias = rows.sum(axis=0) if need_bias else None
+        return grad_x, grad_weight, grad_bias
+
+
+def linear(x, weight, bias=None): return Linear.apply(x, weight, bias)

@@ -1,0 +1,58 @@
+"""Softmax and log-softmax along an axis, each one node with its Jacobian product
+written out (S10): the entries are coupled, so the gradient is not element-wise."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from autograd.function import Function
+from autograd.ops.elementwise import exp
+
+
+def _shifted(a: np.ndarray, axis: int) -> np.ndarray:
+    """a − max(a) along ``axis``: same softmax, and e^(·) ≤ 1 never overflows."""
+    if not -a.ndim <= axis < max(a.ndim, 1):
+        raise ValueError(f"axis {axis} is out of range for shape {a.shape}")
+    return a - np.max(a, axis=axis, keepdims=True)
+
+
+class Softmax(Function):
+    name = "softmax"
+    formula = "∂yᵢ/∂aⱼ = yᵢ(δᵢⱼ − yⱼ), so ∂E/∂a = y ∘ (G − Σⱼ Gⱼ yⱼ)   (S10: diag(y) − y yᵀ)"
+
+    def forward(self, a, axis):
+        try:
+            e = np.exp(_shifted(a, axis))
+        except ValueError as error:
+            raise ValueError(f"softmax: {error}") from None
+        y = e / e.sum(axis=axis, keepdims=True)
+        self.saved = (y,)
+        return y
+
+    def backward(self, grad):
+        y = self.output(self.saved[0])
+        axis = self.inputs[1]
+        return y * (grad - (grad * y).sum(axis=axis, keepdims=True)), None
+
+
+class LogSoftmax(Function):
+    name = "log_softmax"
+    formula = "∂(aᵢ − log Σ e^a)/∂aⱼ = δᵢⱼ − softmax(a)ⱼ, so ∂E/∂a = G − softmax(a) Σⱼ Gⱼ"
+
+    def forward(self, a, axis):
+        try:
+            shifted = _shifted(a, axis)
+        except ValueError as error:
+            raise ValueError(f"log_softmax: {error}") from None
+        y = shifted - np.log(np.exp(shifted).sum(axis=axis, keepdims=True))
+        self.saved = (y,)
+        return y
+
+    def backward(self, grad):
+        probabilities = exp(self.output(self.saved[0]))  # softmax = e^(log softmax)
+        axis = self.inputs[1]
+        return grad - probabilities * grad.sum(axis=axis, keepdims=True), None
+
+
+def softmax(a, axis=-1): return Softmax.apply(a, axis)
+def log_softmax(a, axis=-1): return LogSoftmax.apply(a, axis)
