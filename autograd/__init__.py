@@ -30,7 +30,7 @@ from autograd.ops import (
     where,
 )
 from autograd.random import get_generator, manual_seed
-from autograd.viz import draw
+from autograd.viz import draw, retain_grads
 
 
 def tensor(data: Any, requires_grad: bool = False, dtype: Any = None,
@@ -73,7 +73,7 @@ __all__ = [
     "Function", "GradcheckError", "Tensor", "arange", "concatenate", "draw", "enable_grad",
     "exp", "explain",
     "get_default_dtype", "get_generator", "grad", "gradcheck", "is_grad_enabled", "log",
-    "manual_seed", "maximum", "minimum", "no_grad", "ones", "randn", "relu",
+    "manual_seed", "maximum", "minimum", "no_grad", "ones", "randn", "relu", "retain_grads",
     "set_default_dtype", "set_grad_enabled", "sigmoid", "sqrt", "stack", "tanh", "tensor",
     "where", "zeros",
 ]

@@ -65,7 +65,7 @@ def _value(values: np.ndarray) -> str:
     return _one_line(values) if values.size <= 6 else f"shape {values.shape}"
 
 
-@dataclass
+@dataclass(repr=False)
 class Explanation:
     """The steps of a backward pass; ``str()`` is a text table, Markdown in Jupyter."""
 
@@ -99,6 +99,8 @@ class Explanation:
         table = ["  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip()
                  for row in rows]
         return "\n".join([f"backward pass of {self.output}", *table, *self.sums()])
+
+    __repr__ = __str__
 
     def _repr_markdown_(self) -> str:
         rows = [[cell.replace("|", "\\|") for cell in row] for row in self.rows()]

@@ -22,6 +22,9 @@ def save(module: Module, path: str | os.PathLike) -> None:
     untouched.
     """
     path = os.fspath(path)
+    folder = os.path.dirname(path) or "."
+    if not os.path.isdir(folder):
+        raise FileNotFoundError(f"save: cannot write {path!r}: folder {folder!r} does not exist")
     state = module.state_dict()
     temporary = f"{path}.{secrets.token_hex(6)}.tmp"
     try:
