@@ -129,3 +129,10 @@ def test_a_bad_file_raises_and_leaves_the_module_unchanged(tmp_path, prepare, er
     with pytest.raises(error):
         nn.load(model, path)
     assert_same_state(model, before)
+
+
+def test_save_into_a_missing_folder_names_the_folder_and_writes_nothing(tmp_path):
+    folder = tmp_path / "nowhere"
+    with pytest.raises(FileNotFoundError, match=r"nowhere.*does not exist"):
+        nn.save(nn.Linear(2, 1), folder / "model.npz")
+    assert not folder.exists()
