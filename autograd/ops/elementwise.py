@@ -215,32 +215,24 @@ class Clip(Function):
 class Maximum(Binary):
     name = "maximum"
     formula = "∂max(a,b)/∂a = 1 if a > b, ½ if a = b, else 0 (and mirrored for b)"
+    pick = staticmethod(np.maximum)
+    beats = staticmethod(np.greater)
 
     def forward(self, a, b):
-        self.saved = (_winner_share(np.greater(a, b), np.equal(a, b)),)
-        return np.maximum(a, b)
+        # a's share of the gradient: 1 where a wins, ½ on a tie (split evenly), else 0.
+        self.saved = (self.beats(a, b) + 0.5 * np.equal(a, b),)
+        return self.pick(a, b)
 
     def backward(self, grad):
         share_a = self.saved[0]
         return grad * share_a, grad * (1 - share_a)
 
 
-class Minimum(Binary):
+class Minimum(Maximum):
     name = "minimum"
     formula = "∂min(a,b)/∂a = 1 if a < b, ½ if a = b, else 0 (and mirrored for b)"
-
-    def forward(self, a, b):
-        self.saved = (_winner_share(np.less(a, b), np.equal(a, b)),)
-        return np.minimum(a, b)
-
-    def backward(self, grad):
-        share_a = self.saved[0]
-        return grad * share_a, grad * (1 - share_a)
-
-
-def _winner_share(wins: np.ndarray, ties: np.ndarray) -> np.ndarray:
-    """a's share of the gradient: 1 where a wins, ½ on a tie (split evenly), else 0."""
-    return wins + 0.5 * ties
+    pick = staticmethod(np.minimum)
+    beats = staticmethod(np.less)
 
 
 class Where(Function):
