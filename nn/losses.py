@@ -96,6 +96,9 @@ def cross_entropy(logits: Any, labels: Any, reduction: str = "mean") -> Tensor:
         raise ValueError(
             f"cross_entropy: logits must have shape (N, C) or (C,), got {logits.shape}")
     n, classes = logits.shape
+    if n == 0 or classes == 0:
+        raise ValueError(f"cross_entropy: logits of shape {logits.shape} hold no samples "
+                         "or no classes")
     labels = _integer_labels(labels, n, classes, "cross_entropy")
     picked = log_softmax(logits, axis=1)[np.arange(n), labels]
     return _reduce(-picked, reduction)

@@ -243,3 +243,8 @@ def test_losses_reject_bad_inputs(loss, args, pattern):
 def test_unknown_reduction_lists_the_valid_ones(loss, args, valid):
     with pytest.raises(ValueError, match=f"unknown reduction 'avg'; valid: {valid}"):
         loss(*args, reduction="avg")
+
+
+def test_cross_entropy_of_an_empty_batch_is_an_error_not_nan():
+    with pytest.raises(ValueError, match=r"cross_entropy.*\(0, 3\)"):
+        F.cross_entropy(ag.Tensor(np.zeros((0, 3))), np.zeros(0, dtype=int))
