@@ -231,3 +231,17 @@ def test_zeroth_power_has_zero_derivative_at_zero():
         np.testing.assert_array_equal(grad_of(lambda t: t ** 0, [0.0, 1.5]), [0.0, 0.0])
         np.testing.assert_array_equal(
             grad_of(lambda t: t ** np.array([0.0, 2.0]), [0.0, 1.5]), [0.0, 3.0])
+
+
+def test_pow_gradient_with_respect_to_the_exponent_is_zero_at_a_zero_base():
+    """∂(aᵇ)/∂b = aᵇ ln a → 0 as a → 0 for b > 0 (0ᵇ is constant), not 0·(−∞) = NaN."""
+    a = ag.Tensor([0.0, 2.0])
+    b = ag.Tensor([1.5, 1.5], requires_grad=True)
+    (a ** b).sum().backward()
+    np.testing.assert_allclose(b.grad.data, [0.0, 2.0 ** 1.5 * np.log(2.0)])
+
+
+def test_clip_broadcasts_array_bounds_like_numpy():
+    x = np.array([0.5, -2.0, 3.0])
+    lo = np.array([[0.0], [1.0]])
+    check_op(lambda t: t.clip(lo, 2.5), x, ref=lambda a: np.clip(a, lo, 2.5))

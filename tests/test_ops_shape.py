@@ -116,3 +116,9 @@ def test_concatenate_and_stack_errors_name_shapes():
         ag.concatenate([a, b], axis=0)
     with pytest.raises(ValueError, match=r"stack.*\(2, 3\).*\(2, 4\)"):
         ag.stack([a, b])
+
+
+def test_concatenate_with_axis_none_joins_flattened_like_numpy():
+    a, b = np.arange(6.0).reshape(2, 3), np.arange(4.0)
+    check_op(lambda x, y: ag.concatenate([x, y], axis=None), a, b,
+             ref=lambda x, y: np.concatenate([x, y], axis=None))

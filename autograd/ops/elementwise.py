@@ -81,7 +81,7 @@ class Pow(Binary):
         a, b = self.operands()
         need_a, need_b = self.needs_input_grad
         grad_a = grad * b * a ** _lowered(b) if need_a else None
-        grad_b = grad * a ** b * log(a) if need_b else None
+        grad_b = grad * a ** b * log(_zero_as_one(a)) if need_b else None
         return grad_a, grad_b
 
 
@@ -90,6 +90,13 @@ def _lowered(b):
     is 0 (a⁰ is constant), which 0·0⁻¹ = 0·∞ would turn into NaN at a = 0."""
     zero = np.equal(b.data if isinstance(b, Tensor) else b, 0)
     return where(zero, 1.0, b - 1) if np.any(zero) else b - 1
+
+
+def _zero_as_one(a):
+    """a with 0 replaced by 1, for ∂(aᵇ)/∂b = aᵇ·ln a: at a = 0 that is 0 (0ᵇ is constant
+    for b > 0), which 0·ln 0 = 0·(−∞) would turn into NaN."""
+    zero = np.equal(a.data if isinstance(a, Tensor) else a, 0)
+    return where(zero, 1.0, a) if np.any(zero) else a
 
 
 class Neg(Function):
@@ -200,13 +207,14 @@ class Clip(Function):
     formula = "∂clip(a, lo, hi)/∂a = 1 if lo ≤ a ≤ hi else 0"
 
     def forward(self, a, lo, hi):
-        inside = np.ones(np.shape(a), dtype=bool)
+        out = np.clip(a, lo, hi)  # broadcasts a, lo and hi together
+        inside = np.ones(out.shape, dtype=bool)
         if lo is not None:
-            inside &= a >= lo
+            inside = inside & (a >= lo)
         if hi is not None:
-            inside &= a <= hi
+            inside = inside & (a <= hi)
         self.saved = (inside,)
-        return np.clip(a, lo, hi)
+        return out
 
     def backward(self, grad):
         return grad * self.saved[0], None, None

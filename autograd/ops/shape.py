@@ -88,7 +88,10 @@ def broadcast_to(a, shape): return BroadcastTo.apply(a, tuple(shape))
 
 
 def concatenate(tensors, axis=0):
-    """Join tensors along an existing axis (as ``np.concatenate``)."""
+    """Join tensors along an existing axis (as ``np.concatenate``; ``axis=None`` joins
+    them flattened)."""
+    if axis is None:
+        return Concatenate.apply(0, *[reshape(t, (-1,)) for t in tensors])
     return Concatenate.apply(axis, *tensors)
 
 
