@@ -227,9 +227,12 @@ class Maximum(Binary):
     beats = staticmethod(np.greater)
 
     def forward(self, a, b):
-        # a's share of the gradient: 1 where a wins, ½ on a tie (split evenly), else 0.
-        self.saved = (self.beats(a, b) + 0.5 * np.equal(a, b),)
-        return self.pick(a, b)
+        # a's share of the gradient: 1 where a wins, ½ on a tie (split evenly), else 0,
+        # in the output's float dtype so a float32 gradient stays float32.
+        out = self.pick(a, b)
+        share = self.beats(a, b) + 0.5 * np.equal(a, b)
+        self.saved = (share.astype(out.dtype) if out.dtype.kind == "f" else share,)
+        return out
 
     def backward(self, grad):
         share_a = self.saved[0]

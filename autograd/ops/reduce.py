@@ -71,7 +71,8 @@ class Extremum(Reduction):
             raise ValueError(f"{self.name}: zero-size array has no {self.name}imum")
         extreme = self.reduce(a, axis=axes, keepdims=True)
         chosen = a == extreme
-        self.saved = (chosen / chosen.sum(axis=axes, keepdims=True),)
+        share = chosen / chosen.sum(axis=axes, keepdims=True)
+        self.saved = (share.astype(a.dtype) if a.dtype.kind == "f" else share,)
         return extreme if keepdims else extreme.reshape(
             [n for i, n in enumerate(a.shape) if i not in axes])
 
