@@ -187,10 +187,14 @@ def tensor_label(t: Tensor, name: str, kind: str, show_data: bool, show_grad: bo
 
 def op_label(node: Function, show_formula: bool) -> str:
     """HTML label: the op name — in call form ``mul(·, 2)`` when it has constant
-    arguments, ``·`` marking tensor inputs — and optionally its local derivative."""
+    arguments, ``·`` marking tensor inputs, trailing None/False defaults left out — and
+    optionally its local derivative."""
     title = node.name
-    if any(not isinstance(x, Tensor) for x in node.inputs):
-        args = ", ".join("·" if isinstance(x, Tensor) else _short(x) for x in node.inputs)
+    inputs = list(node.inputs)
+    while inputs and (inputs[-1] is None or inputs[-1] is False):
+        inputs.pop()  # trailing defaults: sum(·) rather than sum(·, None, False)
+    if any(not isinstance(x, Tensor) for x in inputs):
+        args = ", ".join("·" if isinstance(x, Tensor) else _short(x) for x in inputs)
         title = f"{node.name}({args})"
     formula = node.formula if show_formula else ""
     small = f'<FONT POINT-SIZE="10">{html.escape(formula)}</FONT>' if formula else ""

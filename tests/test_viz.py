@@ -328,3 +328,11 @@ def test_two_calls_of_modules_outside_a_named_model_get_a_box_each():
     source = ag.draw(y).source
     assert source.count("subgraph cluster") == 2
     assert source.count('label="Linear(2→2)"') == 2
+
+
+def test_op_labels_show_constant_arguments_but_not_trailing_defaults():
+    x = ag.Tensor([1.0, 2.0], requires_grad=True)
+    source = ag.draw([(x * 2).sum(), x.sum(0, True)]).source
+    assert "<B>sum</B>" in source          # sum(·, None, False): all defaults
+    assert "<B>sum(·, 0, True)</B>" in source
+    assert "<B>mul(·, 2)</B>" in source
