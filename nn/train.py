@@ -64,6 +64,11 @@ def _inputs(model: Module, X: Any) -> np.ndarray:
     return X
 
 
+def _interactive() -> bool:
+    """Whether someone watches stderr: a terminal, or a notebook (an IPython kernel)."""
+    return sys.stderr.isatty() or "ipykernel" in sys.modules
+
+
 def evaluate(model: Module, loss_fn: LossFn, X: Any, y: Any,
              batch_size: int | None = None) -> tuple[float, float]:
     """``(loss, accuracy)`` of ``model`` on (X, y), in evaluation mode (Dropout off) and
@@ -106,8 +111,9 @@ def fit(model: Module, loss_fn: LossFn, optimizer: Any, X: Any, y: Any, epochs: 
     ``validation_data=(X_val, y_val)`` is given.
 
     A tqdm progress bar on stderr shows the epoch, the running loss and accuracy, and the
-    last validation figures; it stays quiet when ``progress=False`` or stderr is not a
-    terminal. Arguments are checked before the model changes.
+    last validation figures; it stays quiet when ``progress=False`` or when stderr is
+    neither a terminal nor a Jupyter kernel's (a log file, a pipe, CI). Arguments are
+    checked before the model changes.
     """
     if isinstance(epochs, bool) or not isinstance(epochs, int | np.integer) or epochs < 0:
         raise ValueError(f"fit: epochs must be an integer >= 0, got {epochs!r}")
@@ -123,7 +129,7 @@ def fit(model: Module, loss_fn: LossFn, optimizer: Any, X: Any, y: Any, epochs: 
     history: dict[str, list[float]] = {"loss": [], "accuracy": []}
     if validation_data is not None:
         history.update(val_loss=[], val_accuracy=[])
-    quiet = not progress or not sys.stderr.isatty()
+    quiet = not progress or not _interactive()
     model.train()
     with tqdm(total=epochs * len(batches), disable=quiet, unit="batch", file=sys.stderr,
               dynamic_ncols=True) as bar:

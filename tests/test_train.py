@@ -1,6 +1,8 @@
 """The training loop: accuracy rules, fit's history and updates, evaluate."""
 
 import math
+import sys
+import types
 
 import numpy as np
 import pytest
@@ -169,3 +171,12 @@ def test_evaluate_uses_eval_mode_without_a_graph_and_restores_the_mode():
     assert evaluate(model, F.cross_entropy, X, y, batch_size=6) == pytest.approx(first)
     assert model.training
     assert all(p.grad is None for p in model.parameters())
+
+
+def test_fit_shows_its_progress_bar_in_a_notebook_kernel(capsys, monkeypatch):
+    """Jupyter's stderr is no terminal, but someone is watching it."""
+    monkeypatch.setitem(sys.modules, "ipykernel", types.ModuleType("ipykernel"))
+    X, y = _logistic_problem()
+    model = MLP([2, 2], output_activation=None)
+    fit(model, F.cross_entropy, SGD(model.parameters(), lr=0.5), X, y, epochs=2, seed=0)
+    assert "loss=" in capsys.readouterr().err
