@@ -65,8 +65,13 @@ def _inputs(model: Module, X: Any) -> np.ndarray:
 
 
 def _interactive() -> bool:
-    """Whether someone watches stderr: a terminal, or a notebook (an IPython kernel)."""
-    return sys.stderr.isatty() or "ipykernel" in sys.modules
+    """Whether someone watches stderr: a terminal, or a notebook (this process is a
+    Jupyter kernel, whose IPython shell is a ``ZMQInteractiveShell``)."""
+    if sys.stderr.isatty():
+        return True
+    ipython = sys.modules.get("IPython")
+    shell = ipython.get_ipython() if ipython is not None else None
+    return type(shell).__name__ == "ZMQInteractiveShell"
 
 
 def evaluate(model: Module, loss_fn: LossFn, X: Any, y: Any,

@@ -175,7 +175,10 @@ def test_evaluate_uses_eval_mode_without_a_graph_and_restores_the_mode():
 
 def test_fit_shows_its_progress_bar_in_a_notebook_kernel(capsys, monkeypatch):
     """Jupyter's stderr is no terminal, but someone is watching it."""
-    monkeypatch.setitem(sys.modules, "ipykernel", types.ModuleType("ipykernel"))
+    kernel_shell = type("ZMQInteractiveShell", (), {})()
+    fake_ipython = types.ModuleType("IPython")
+    fake_ipython.get_ipython = lambda: kernel_shell
+    monkeypatch.setitem(sys.modules, "IPython", fake_ipython)
     X, y = _logistic_problem()
     model = MLP([2, 2], output_activation=None)
     fit(model, F.cross_entropy, SGD(model.parameters(), lr=0.5), X, y, epochs=2, seed=0)
