@@ -1,11 +1,17 @@
 """Shared hypothesis strategies: shapes (0-d and size-1 included), broadcastable pairs,
-bounded float64 arrays, reduction arguments and index expressions."""
+bounded float64 arrays, reduction arguments, index expressions, and whole networks in the
+document's notation for the nn.backprop tests."""
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import numpy as np
+from hypothesis import assume
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
+
+from nn import backprop as bp
 
 MAX_SIDE = 4
 
@@ -119,3 +125,43 @@ def matmul_shapes(draw) -> tuple[tuple[int, ...], tuple[int, ...]]:
         ((b, n, k), (k, m)), ((n, k), (b, k, m)), ((b, n, k), (1, k, m)),
         ((k,), (b, k, m)), ((b, n, k), (k,)),
     ]))
+
+
+class Net(NamedTuple):
+    W: list
+    b: list
+    f: list
+    x: np.ndarray
+    t: np.ndarray       # target columns (one-hot for cross-entropy)
+    labels: np.ndarray  # the integer labels behind a one-hot t (else empty)
+
+
+@st.composite
+def networks(draw, hidden=bp.ELEMENTWISE, output=None, loss="half_sum", min_outputs=1):
+    """A random network in the document's lists: depth 1–5, widths 1–8, batch 1–6, one
+    activation per layer drawn from ``hidden`` (the last from ``output`` if given), float64,
+    with every ReLU pre-activation at least 1e-3 away from the kink at 0."""
+    depth = draw(st.integers(1, 5))
+    sizes = [draw(st.integers(1, 8)) for _ in range(depth)]
+    sizes.append(draw(st.integers(min_outputs, 8)))
+    f = [None] + [draw(st.sampled_from(hidden)) for _ in range(depth)]
+    if output is not None:
+        f[-1] = output
+    batch = draw(st.integers(1, 6))
+    scale = draw(st.sampled_from([0.3, 1.0, 2.5]))
+    rng = np.random.default_rng(draw(st.integers(0, 2**32 - 1)))
+    W = [None] + [scale * rng.standard_normal((sizes[l], sizes[l - 1]))
+                  for l in range(1, depth + 1)]
+    b = [None] + [rng.standard_normal((sizes[l], 1)) for l in range(1, depth + 1)]
+    x = rng.standard_normal((sizes[0], batch))
+    u, _ = bp.forward(W, b, f, x)
+    assume(all(np.abs(u[l]).min() > 1e-3 for l in range(1, depth + 1) if f[l] == "relu"))
+    if loss == "cross_entropy":
+        labels = rng.integers(0, sizes[-1], size=batch)
+        return Net(W, b, f, x, bp.one_hot(labels, sizes[-1]), labels)
+    return Net(W, b, f, x, rng.standard_normal((sizes[-1], batch)), np.array([], dtype=int))
+
+
+def close(a: np.ndarray, b: np.ndarray, rtol: float) -> bool:
+    """max |a − b| ≤ rtol · max(1, max |b|): relative for large arrays, absolute near 0."""
+    return a.shape == b.shape and np.max(np.abs(a - b)) <= rtol * max(1.0, np.max(np.abs(b)))

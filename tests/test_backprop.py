@@ -1,59 +1,17 @@
 """nn.backprop in plain NumPy: the document's formulas (S9–S17) against the document's own
-scalar equations written out by hand, and against central finite differences.
-
-The network strategy ``networks`` is shared with tests/test_backprop_properties.py."""
+scalar equations written out by hand, and against central finite differences."""
 
 from __future__ import annotations
 
 import warnings
-from typing import NamedTuple
 
 import numpy as np
 import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
+from strategies import Net, close, networks
 
 from nn import backprop as bp
-
-
-class Net(NamedTuple):
-    W: list
-    b: list
-    f: list
-    x: np.ndarray
-    t: np.ndarray       # target columns (one-hot for cross-entropy)
-    labels: np.ndarray  # the integer labels behind a one-hot t (else empty)
-
-
-@st.composite
-def networks(draw, hidden=bp.ELEMENTWISE, output=None, loss="half_sum", min_outputs=1):
-    """A random network in the document's lists: depth 1–5, widths 1–8, batch 1–6, one
-    activation per layer drawn from ``hidden`` (the last from ``output`` if given), float64,
-    with every ReLU pre-activation at least 1e-3 away from the kink at 0."""
-    depth = draw(st.integers(1, 5))
-    sizes = [draw(st.integers(1, 8)) for _ in range(depth)]
-    sizes.append(draw(st.integers(min_outputs, 8)))
-    f = [None] + [draw(st.sampled_from(hidden)) for _ in range(depth)]
-    if output is not None:
-        f[-1] = output
-    batch = draw(st.integers(1, 6))
-    scale = draw(st.sampled_from([0.3, 1.0, 2.5]))
-    rng = np.random.default_rng(draw(st.integers(0, 2**32 - 1)))
-    W = [None] + [scale * rng.standard_normal((sizes[l], sizes[l - 1]))
-                  for l in range(1, depth + 1)]
-    b = [None] + [rng.standard_normal((sizes[l], 1)) for l in range(1, depth + 1)]
-    x = rng.standard_normal((sizes[0], batch))
-    u, _ = bp.forward(W, b, f, x)
-    assume(all(np.abs(u[l]).min() > 1e-3 for l in range(1, depth + 1) if f[l] == "relu"))
-    if loss == "cross_entropy":
-        labels = rng.integers(0, sizes[-1], size=batch)
-        return Net(W, b, f, x, bp.one_hot(labels, sizes[-1]), labels)
-    return Net(W, b, f, x, rng.standard_normal((sizes[-1], batch)), np.array([], dtype=int))
-
-
-def close(a: np.ndarray, b: np.ndarray, rtol: float) -> bool:
-    """max |a − b| ≤ rtol · max(1, max |b|): relative for large arrays, absolute near 0."""
-    return a.shape == b.shape and np.max(np.abs(a - b)) <= rtol * max(1.0, np.max(np.abs(b)))
 
 
 def cross_entropy_from_logits(u_out: np.ndarray, labels: np.ndarray) -> float:

@@ -13,7 +13,7 @@ import warnings
 import numpy as np
 from hypothesis import find, given, settings
 from hypothesis import strategies as st
-from test_backprop import Net, close, networks
+from strategies import Net, close, networks
 
 import autograd as ag
 from nn import backprop as bp
