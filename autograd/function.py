@@ -51,8 +51,12 @@ class Function:
             if isinstance(x, Tensor):
                 arrays.append(x.data)
                 needs.append(x._requires_grad)
+            elif isinstance(x, list):  # a list constant is an array from here on
+                arrays.append(np.asarray(x))
+                needs.append(False)
+                inputs = tuple(np.asarray(y) if isinstance(y, list) else y for y in inputs)
             else:
-                arrays.append(np.asarray(x) if isinstance(x, list) else x)
+                arrays.append(x)
                 needs.append(False)
         try:
             data = fn.forward(*arrays)

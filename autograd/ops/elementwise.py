@@ -16,18 +16,12 @@ class Binary(Function):
         a, b = (np.shape(x) for x in arrays)
         return f"{self.name}: cannot broadcast shapes {a} and {b} together"
 
-    def operands(self):
-        """The two inputs for a backward formula, a list constant as an array (so that
-        ``b - 1`` or ``a ** b`` work); Tensors and scalars as they are."""
-        return tuple(np.asarray(x) if isinstance(x, list) else x for x in self.inputs)
-
 
 class Add(Binary):
     name = "add"
     formula = "∂(a+b)/∂a = 1,  ∂(a+b)/∂b = 1"
 
-    def forward(self, a, b):
-        return a + b
+    forward = staticmethod(np.add)
 
     def backward(self, grad):
         return grad, grad
@@ -37,8 +31,7 @@ class Sub(Binary):
     name = "sub"
     formula = "∂(a−b)/∂a = 1,  ∂(a−b)/∂b = −1"
 
-    def forward(self, a, b):
-        return a - b
+    forward = staticmethod(np.subtract)
 
     def backward(self, grad):
         return grad, (-grad if self.needs_input_grad[1] else None)
@@ -48,11 +41,10 @@ class Mul(Binary):
     name = "mul"
     formula = "∂(a·b)/∂a = b,  ∂(a·b)/∂b = a"
 
-    def forward(self, a, b):
-        return a * b
+    forward = staticmethod(np.multiply)
 
     def backward(self, grad):
-        a, b = self.operands()
+        a, b = self.inputs
         need_a, need_b = self.needs_input_grad
         return (grad * b if need_a else None), (grad * a if need_b else None)
 
@@ -61,11 +53,10 @@ class Div(Binary):
     name = "div"
     formula = "∂(a/b)/∂a = 1/b,  ∂(a/b)/∂b = −a/b²"
 
-    def forward(self, a, b):
-        return a / b
+    forward = staticmethod(np.true_divide)
 
     def backward(self, grad):
-        a, b = self.operands()
+        a, b = self.inputs
         need_a, need_b = self.needs_input_grad
         return (grad / b if need_a else None), (-grad * a / (b * b) if need_b else None)
 
@@ -78,7 +69,7 @@ class Pow(Binary):
         return a ** b
 
     def backward(self, grad):
-        a, b = self.operands()
+        a, b = self.inputs
         need_a, need_b = self.needs_input_grad
         grad_a = grad * b * a ** _lowered(b) if need_a else None
         grad_b = grad * a ** b * log(_zero_as_one(a)) if need_b else None

@@ -6,7 +6,6 @@ import numpy as np
 
 from autograd.function import Function
 from autograd.ops.shape import expand_dims, reshape, squeeze
-from autograd.tensor import Tensor
 
 
 def _swap_last(t):
@@ -39,7 +38,7 @@ class MatMul(Function):
         # A 1-D operand is a matrix with a unit axis added (a row on the left, a column
         # on the right) and removed from the result; do the same to the gradient.
         # b first: for vector · vector the 0-d gradient becomes (1,) and then (1, 1).
-        a, b = (x if isinstance(x, Tensor) else np.asarray(x) for x in self.inputs)
+        a, b = self.inputs
         a_vector, b_vector = a.ndim == 1, b.ndim == 1
         if b_vector:
             b, grad = expand_dims(b, -1), expand_dims(grad, -1)
