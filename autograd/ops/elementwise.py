@@ -65,8 +65,7 @@ class Pow(Binary):
     name = "pow"
     formula = "∂(aᵇ)/∂a = b·aᵇ⁻¹,  ∂(aᵇ)/∂b = aᵇ·ln a"
 
-    def forward(self, a, b):
-        return a ** b
+    forward = staticmethod(np.power)
 
     def backward(self, grad):
         a, b = self.inputs
@@ -94,8 +93,7 @@ class Neg(Function):
     name = "neg"
     formula = "∂(−a)/∂a = −1"
 
-    def forward(self, a):
-        return np.negative(a)
+    forward = staticmethod(np.negative)
 
     def backward(self, grad):
         return (-grad,)
@@ -118,8 +116,7 @@ class Log(Function):
     name = "log"
     formula = "∂ln a/∂a = 1/a"
 
-    def forward(self, a):
-        return np.log(a)
+    forward = staticmethod(np.log)
 
     def backward(self, grad):
         return (grad / self.inputs[0],)
