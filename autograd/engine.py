@@ -69,18 +69,20 @@ def topological_order(roots: Sequence[Function]) -> list[Function]:
     return order
 
 
-def _initial_gradient(output: Tensor, gradient: Any) -> Tensor:
+def initial_gradient(output: Tensor, gradient: Any, op: str = "backward") -> Tensor:
+    """∂E/∂output to start a backward pass from: ones for a one-element output, else the
+    given ``gradient``, which must have the output's shape (``op`` names the caller)."""
     if gradient is None:
         if output.size != 1:
             raise RuntimeError(
-                f"backward: gradient can be omitted only for a one-element output; "
-                f"this output has shape {output.shape} — pass gradient= of that shape"
+                f"{op}: gradient= is needed for an output of shape {output.shape} (it can "
+                "be omitted only for a one-element output)"
             )
         return Tensor._make(np.ones_like(output.data))
     grad = gradient if isinstance(gradient, Tensor) else Tensor(gradient, dtype=output.dtype)
     if grad.shape != output.shape:
         raise RuntimeError(
-            f"backward: gradient has shape {grad.shape} but the output has shape {output.shape}"
+            f"{op}: gradient has shape {grad.shape} but the output has shape {output.shape}"
         )
     return grad
 
@@ -137,7 +139,7 @@ def run_backward(outputs: Sequence[Tensor], grad_outputs: Sequence[Any], retain_
     leaf_grads: dict[int, Tensor] = {}  # leaf gradients, keyed by id(leaf)
     leaves: dict[int, Tensor] = {}
     for out, g in zip(outputs, grad_outputs):
-        grad = _initial_gradient(out, g)
+        grad = initial_gradient(out, g)
         if out.grad_fn is None:
             _accumulate(leaf_grads, id(out), grad)
             leaves[id(out)] = out

@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 
-from autograd.engine import topological_order, unbroadcast
+from autograd.engine import initial_gradient, topological_order, unbroadcast
 from autograd.function import Function
 from autograd.grad_mode import no_grad
 from autograd.tensor import Tensor
@@ -156,7 +156,7 @@ def explain(output: Tensor, inputs: Tensor | Sequence[Tensor] | None = None,
     if not isinstance(output, Tensor) or not output.requires_grad:
         raise RuntimeError("explain: the output must be a Tensor that requires grad")
     labels = tensor_labels(walk([output]), names)
-    grad = _start(output, gradient)
+    grad = initial_gradient(output, gradient, "explain")
     order = [] if output.grad_fn is None else topological_order([output.grad_fn])
     targets = None if inputs is None else [inputs] if isinstance(inputs, Tensor) else list(inputs)
     if targets is not None:
@@ -195,20 +195,6 @@ def explain(output: Tensor, inputs: Tensor | Sequence[Tensor] | None = None,
         Total(labels[key], [(i, g.data) for i, g in received[key]],
               np.sum([g.data for _, g in received[key]], axis=0))
         for key in dict.fromkeys(keys) if key in received])
-
-
-def _start(output: Tensor, gradient: Any) -> Tensor:
-    """∂E/∂E: ones for a one-element output, else the given ``gradient``."""
-    if gradient is None:
-        if output.size != 1:
-            raise RuntimeError(f"explain: gradient= is needed for an output of shape "
-                               f"{output.shape} (it may be omitted for one element)")
-        return Tensor(np.ones_like(output.data))
-    grad = Tensor(gradient, dtype=output.dtype)
-    if grad.shape != output.shape:
-        raise RuntimeError(f"explain: gradient has shape {grad.shape} but the output has "
-                           f"shape {output.shape}")
-    return grad
 
 
 def _leading_to(order: list[Function], inputs: list[Tensor]) -> list[Function]:

@@ -233,31 +233,26 @@ def make_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _positive(text: str) -> int:
-    value = _nonnegative(text)
-    if value == 0:
-        raise argparse.ArgumentTypeError(f"expected an integer >= 1, got {text!r}")
-    return value
+def _number(kind: type, lowest: float, strict: bool):
+    """An argparse type: ``kind`` (int or float) above ``lowest`` (or at least, if not
+    ``strict``), with one clear line when the text is anything else."""
+    bound = f"> {lowest}" if strict else f">= {lowest}"
+    noun = "an integer" if kind is int else "a number"
+
+    def parse(text: str):
+        try:
+            value = kind(text)
+        except ValueError:
+            value = None
+        if value is None or not (value > lowest if strict else value >= lowest):
+            raise argparse.ArgumentTypeError(f"expected {noun} {bound}, got {text!r}")
+        return value
+    return parse
 
 
-def _nonnegative(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        value = -1
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"expected an integer >= 0, got {text!r}")
-    return value
-
-
-def _positive_float(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        value = float("nan")
-    if not value > 0:
-        raise argparse.ArgumentTypeError(f"expected a number > 0, got {text!r}")
-    return value
+_positive = _number(int, 1, strict=False)
+_nonnegative = _number(int, 0, strict=False)
+_positive_float = _number(float, 0, strict=True)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
