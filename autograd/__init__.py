@@ -30,7 +30,8 @@ from autograd.ops import (
     where,
 )
 from autograd.random import get_generator, manual_seed
-from autograd.viz import draw, retain_grads
+from autograd.record import retain_grads
+from autograd.viz import draw
 
 
 def tensor(data: Any, requires_grad: bool = False, dtype: Any = None,

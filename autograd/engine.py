@@ -4,31 +4,63 @@ The chain rule, applied node by node from the output back: each node receives th
 the gradients sent by its consumers (fan-out adds up), hands it to its op's ``backward``,
 and sends one gradient to each input, reduced to that input's shape (``unbroadcast``).
 No recursion anywhere, so a graph of a million ops backpropagates.
+
+A plain pass works on ndarrays; ``create_graph=True`` passes Tensors to the same formulas,
+so the pass is itself recorded. Afterwards, unless ``retain_graph=True``, each node drops
+what it kept for the pass: saved values, and its inputs other than leaves that require
+grad (each replaced by a ``Released`` stand-in), so a live output holds no activations.
 """
 
 from __future__ import annotations
 
 import gc
 import heapq
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+import threading
+import weakref
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
 
+from autograd import function
 from autograd.function import Function
-from autograd.grad_mode import _grad_mode
+from autograd.grad_mode import _state
+from autograd.record import Tape
 from autograd.tensor import Tensor
 
 
-def unbroadcast(grad: Tensor, shape: tuple[int, ...]) -> Tensor:
+class Released(Tensor):
+    """What a node keeps of an input after backward freed it: the op that made it, its
+    shape, dtype and name (for drawing the graph), and a weak reference to the tensor or
+    array itself — ``live()`` gives it back while someone else still holds it."""
+
+    __slots__ = ("_ref", "dtype", "shape")
+    grad = None
+    freed = True
+
+    def __init__(self, x: Tensor | np.ndarray) -> None:
+        tensor = isinstance(x, Tensor)
+        data = x._data if tensor else x
+        self._data = None
+        self.grad_fn = x.grad_fn if tensor else None
+        self._requires_grad = tensor and x._requires_grad
+        self.shape, self.dtype = data.shape, data.dtype
+        self._ref = weakref.ref(x)
+        if tensor and x.name is not None:
+            self.name = x.name
+
+    def live(self) -> Tensor | np.ndarray | None:
+        return self._ref()
+
+
+def unbroadcast(grad: Any, shape: tuple[int, ...]) -> Any:
     """Sum ``grad`` over the axes that broadcasting added or stretched, back to ``shape``.
 
     If y = broadcast(x), then ∂E/∂x = Σ over the copies of ∂E/∂y: the one place where
     broadcasting is undone, so no op's backward mentions shapes it did not create."""
     if grad.shape == shape:
         return grad
-    leading = grad.ndim - len(shape)
+    leading = len(grad.shape) - len(shape)
     stretched = tuple(leading + i for i, n in enumerate(shape)
                       if n == 1 and grad.shape[leading + i] != 1)
     return grad.sum(axis=tuple(range(leading)) + stretched).reshape(shape)
@@ -78,29 +110,32 @@ def initial_gradient(output: Tensor, gradient: Any, op: str = "backward") -> Ten
                 f"{op}: gradient= is needed for an output of shape {output.shape} (it can "
                 "be omitted only for a one-element output)"
             )
-        return Tensor._make(np.ones_like(output.data))
+        return Tensor._make(np.ones_like(output._data))
     grad = gradient if isinstance(gradient, Tensor) else Tensor(gradient, dtype=output.dtype)
     if grad.shape != output.shape:
-        raise RuntimeError(
+        raise ValueError(
             f"{op}: gradient has shape {grad.shape} but the output has shape {output.shape}"
         )
     return grad
 
 
-def _run_hooks(owner: Any, grad: Tensor) -> Tensor:
+def _run_hooks(owner: Any, grad: Any, create_graph: bool) -> Any:
+    """``grad`` after the hooks of ``owner`` (a node, or a leaf tensor) have seen it."""
+    tensor = grad if create_graph else Tensor._make(grad)
     for hook in list(owner._hooks):
-        replaced = hook(grad)
+        replaced = hook(tensor)
         if replaced is not None:
-            grad = replaced if isinstance(replaced, Tensor) else Tensor(replaced)
-    return grad
+            replaced = replaced if isinstance(replaced, Tensor) else Tensor(replaced)
+            if replaced.shape != tensor.shape:
+                what = owner.name if isinstance(owner, Function) else "leaf"
+                raise RuntimeError(
+                    f"hook on the {what} tensor: returned a gradient of shape "
+                    f"{replaced.shape}, but the gradient has shape {tensor.shape}")
+            tensor = replaced
+    return tensor if create_graph else tensor._data
 
 
-def _accumulate(store: dict, key: Any, grad: Tensor) -> None:
-    previous = store.get(key)
-    store[key] = grad if previous is None else previous + grad
-
-
-def _send(grads: dict, heap: list, node: Function, grad: Tensor) -> None:
+def _send(grads: dict, heap: list, node: Function, grad: Any) -> None:
     """Add ``grad`` to what ``node`` has received; queue the node on its first gradient.
 
     The queue hands out the latest-created node first: a node is created after all its
@@ -114,34 +149,107 @@ def _send(grads: dict, heap: list, node: Function, grad: Tensor) -> None:
         grads[node] = previous + grad
 
 
-@contextmanager
-def _cyclic_gc_paused() -> Iterator[None]:
-    """Pause Python's cyclic garbage collector for the duration of a backward pass.
+def _arguments(node: Function, as_tensors: bool) -> list:
+    """The node's inputs for its ``backward``: arrays, or Tensors for ``create_graph``.
+    A tensor changed in place since the node used it makes the gradient wrong: raise."""
+    args = []
+    for x in node.inputs:
+        if isinstance(x, Tensor):
+            if x._version > node.sequence:
+                raise RuntimeError(
+                    f"backward: an input of {node.name} (shape {x.shape}"
+                    f"{', ' + repr(x.name) if x.name else ''}) was changed in place after "
+                    f"{node.name} used it, so its gradient would be computed from the new "
+                    "values; change a copy instead, or recompute the forward pass")
+            args.append(x if as_tensors else x._data)
+        else:
+            args.append(x)
+    return args
 
-    The pass allocates many short-lived objects, each of which would count towards the
-    collector's next sweep over the whole (large, live) graph; the pass makes no cycles,
-    so refcounting frees everything it drops and the sweeps would find nothing."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
+
+def _release(node: Function) -> None:
+    """Free what ``node`` kept for backward: saved values, and every input but the leaves
+    that require grad (parameters stay; activations and constant data go)."""
+    node.saved = None
+    node.inputs = tuple(map(_kept, node.inputs))
+
+
+def _kept(x: Any) -> Any:
+    if isinstance(x, Tensor):
+        return x if x.grad_fn is None and x._requires_grad else Released(x)
+    return Released(x) if isinstance(x, np.ndarray) else x
+
+
+# ------------------------------------------------------------------ shared state
+_grad_lock = threading.Lock()  # one backward at a time writes into any .grad
+_gc_lock = threading.Lock()
+_gc_pauses = [0, False]  # backward passes running, and whether GC was on before the first
+
+
+def _pause_gc() -> None:
+    """Pause Python's cyclic garbage collector while any backward pass runs.
+
+    A pass allocates many short-lived objects, each counting towards the collector's next
+    sweep over the whole (large, live) graph; the pass makes no cycles, so refcounting
+    frees everything it drops and the sweeps would find nothing. Counted, so that threads
+    running backward at once leave the collector as the first one found it."""
+    with _gc_lock:
+        if _gc_pauses[0] == 0:
+            _gc_pauses[1] = gc.isenabled()
+            gc.disable()
+        _gc_pauses[0] += 1
+
+
+def _resume_gc() -> None:
+    with _gc_lock:
+        _gc_pauses[0] -= 1
+        if _gc_pauses[0] == 0 and _gc_pauses[1]:
             gc.enable()
 
 
+def _owned(grad: Any, handed_out: set[int]) -> Any:
+    """An array no other ``.grad`` (or caller) shares: a view, or an array already handed
+    to another tensor in this pass, is copied."""
+    if grad.base is not None or id(grad) in handed_out:
+        grad = grad.copy()
+    handed_out.add(id(grad))
+    return grad
+
+
+def _retain(tensor: Tensor | None, grad: Any, create_graph: bool, handed_out: set[int]) -> None:
+    """Add ``grad`` into ``tensor.grad`` (gradients accumulate until zeroed)."""
+    if tensor is None:
+        return
+    if not create_graph:
+        grad = Tensor._make(_owned(grad, handed_out))
+    with _grad_lock:
+        previous = tensor._grad
+        tensor._grad = grad if previous is None else previous + grad
+
+
 def run_backward(outputs: Sequence[Tensor], grad_outputs: Sequence[Any], retain_graph: bool,
-                 create_graph: bool, targets: Sequence[Tensor] | None = None) -> dict:
+                 create_graph: bool, targets: Sequence[Tensor] | None = None,
+                 tape: Tape | None = None, run_hooks: bool = True) -> dict:
     """The backward pass. Without ``targets``, leaves' ``.grad`` accumulate; with them,
-    nothing is written and the dict maps ``id(target)`` to its gradient."""
-    grads: dict[Function, Tensor] = {}  # gradient received so far, per node
+    nothing is written and the dict maps ``id(target)`` to its gradient. A ``tape`` (by
+    default the one ``retain_grads`` hung on the graph) receives the record of the pass."""
+    grads: dict[Function, Any] = {}  # gradient received so far, per node
     heap: list[tuple[int, Function]] = []  # nodes with a gradient, latest-created first
-    leaf_grads: dict[int, Tensor] = {}  # leaf gradients, keyed by id(leaf)
+    leaf_grads: dict[int, Any] = {}  # leaf gradients, keyed by id(leaf)
     leaves: dict[int, Tensor] = {}
+    if tape is None:
+        tape = next((out.grad_fn.tape for out in outputs if out.grad_fn is not None), None)
+    if tape is not None:
+        tape.begin()
+    handed_out: set[int] = set()
     for out, g in zip(outputs, grad_outputs):
         grad = initial_gradient(out, g)
+        grad = grad if create_graph else grad._data
+        handed_out.add(id(grad))  # the caller's array: never a .grad itself
+        if tape is not None:
+            tape.start(id(out.grad_fn) if out.grad_fn is not None else id(out), grad)
         if out.grad_fn is None:
-            _accumulate(leaf_grads, id(out), grad)
+            leaf_grads[id(out)] = grad if id(out) not in leaf_grads else leaf_grads[id(out)] + grad
             leaves[id(out)] = out
         else:
             _send(grads, heap, out.grad_fn, grad)
@@ -150,13 +258,18 @@ def run_backward(outputs: Sequence[Tensor], grad_outputs: Sequence[Any], retain_
         target_leaves = {id(t) for t in targets if t.grad_fn is None}
         wanted = _nodes_leading_to([out.grad_fn for out in outputs if out.grad_fn], targets)
         target_nodes = {id(t.grad_fn): id(t) for t in targets if t.grad_fn is not None}
-    results: dict[int, Tensor] = {}
+    results: dict[int, Any] = {}
+    free = not retain_graph and tape is None  # a recorded pass keeps the values it showed
+    check = function.anomaly_check
 
-    with _grad_mode(create_graph), _cyclic_gc_paused():
+    previous_mode = _state.enabled
+    _state.enabled = create_graph  # the formulas' own ops are recorded only for create_graph
+    _pause_gc()
+    try:
         while heap:
             node = heapq.heappop(heap)[1]
             grad = grads.pop(node)
-            if wanted is not None and id(node) not in wanted:
+            if wanted is not None and id(node) not in wanted and id(node) not in target_nodes:
                 continue
             if node.saved is None:
                 raise RuntimeError(
@@ -164,57 +277,67 @@ def run_backward(outputs: Sequence[Tensor], grad_outputs: Sequence[Any], retain_
                     f"(at {node.name}); its saved values were freed by the first backward — "
                     "pass retain_graph=True to the first backward to keep them"
                 )
-            if node._hooks:
-                grad = _run_hooks(node, grad)
+            if node._hooks and run_hooks:
+                grad = _run_hooks(node, grad, create_graph)
             if target_nodes is not None:
                 if id(node) in target_nodes:
                     results[target_nodes[id(node)]] = grad
+                if id(node) not in wanted:  # a target that leads to no other target
+                    continue
             elif node.retained is not None:
-                _retain(node.retained(), grad, create_graph)
-            for x, g, needed in zip(node.inputs, node.backward(grad), node.needs_input_grad):
+                _retain(node.retained(), grad, create_graph, handed_out)
+            step = None if tape is None else tape.step(node, grad)
+            local = node.backward(grad, *_arguments(node, create_graph))
+            if check is not None:
+                check(node, "backward", [grad], local)
+            for slot, (x, g, needed) in enumerate(zip(node.inputs, local, node.needs_input_grad)):
                 if not needed or g is None:
                     continue
-                if g.data.shape != x.data.shape:
-                    g = unbroadcast(g, x.data.shape)
-                if g.data.dtype != x.data.dtype:
-                    g = g.astype(x.data.dtype)
+                data = x._data
+                if g.shape != data.shape:
+                    g = unbroadcast(g, data.shape)
+                if g.dtype != data.dtype:
+                    g = g.astype(data.dtype)
+                if step is not None:
+                    tape.send(step, slot, x, g)
                 if x.grad_fn is not None:
                     _send(grads, heap, x.grad_fn, g)
                 elif target_leaves is None or id(x) in target_leaves:
-                    _accumulate(leaf_grads, id(x), g)
+                    previous = leaf_grads.get(id(x))
+                    leaf_grads[id(x)] = g if previous is None else previous + g
                     leaves[id(x)] = x
-            if not retain_graph:
+            if free:
+                _release(node)
+            elif not retain_graph:
                 node.saved = None
 
         for key, grad in leaf_grads.items():
             leaf = leaves[key]
-            if leaf._hooks:
-                grad = _run_hooks(leaf, grad)
+            if leaf._hooks and run_hooks:
+                grad = _run_hooks(leaf, grad, create_graph)
             if targets is not None:
                 results[key] = grad
             else:
-                _retain(leaf, grad, create_graph)
+                _retain(leaf, grad, create_graph, handed_out)
+    finally:
+        _state.enabled = previous_mode
+        _resume_gc()
+    if tape is not None:
+        tape.complete = True
     return results
 
 
-def _retain(tensor: Tensor | None, grad: Tensor, create_graph: bool) -> None:
-    """Add ``grad`` into ``tensor.grad`` (gradients accumulate until zeroed)."""
-    if tensor is None:
-        return
-    if not create_graph:
-        grad = grad.detach()
-    tensor.grad = grad if tensor.grad is None else tensor.grad + grad
-
-
 def _nodes_leading_to(roots: list[Function], targets: Sequence[Tensor]) -> set[int]:
-    """The nodes from which some target can be reached (only they need a backward)."""
+    """The nodes whose backward sends a gradient on towards some target (only they need
+    one): those with an input that is a target or is made by such a node."""
     order = topological_order(roots)
     target_ids = {id(t) for t in targets}
     target_ids.update(id(t.grad_fn) for t in targets if t.grad_fn is not None)
     wanted: set[int] = set()
     for node in order:  # inputs before consumers
-        if id(node) in target_ids or any(
-            needed and (id(x) in target_ids or id(x.grad_fn) in wanted)
+        if any(
+            needed and (id(x) in target_ids or id(x.grad_fn) in wanted
+                        or id(x.grad_fn) in target_ids)
             for x, needed in zip(node.inputs, node.needs_input_grad)
         ):
             wanted.add(id(node))
@@ -232,6 +355,14 @@ def backward(output: Tensor, gradient: Any = None, retain_graph: bool | None = N
     if retain_graph is None:
         retain_graph = create_graph
     run_backward([output], [gradient], retain_graph, create_graph)
+    _mark_backpropagated([output])
+
+
+def _mark_backpropagated(outputs: Sequence[Tensor]) -> None:
+    """Note on the outputs' nodes that a pass ran (``retain_grads`` is too late now)."""
+    for out in outputs:
+        if out.grad_fn is not None:
+            out.grad_fn.backpropagated = True
 
 
 def grad(outputs: Tensor | Sequence[Tensor], inputs: Tensor | Sequence[Tensor],
@@ -259,13 +390,14 @@ def grad(outputs: Tensor | Sequence[Tensor], inputs: Tensor | Sequence[Tensor],
     if retain_graph is None:
         retain_graph = create_graph
     results = run_backward(outputs, grad_outputs, retain_graph, create_graph, targets=inputs)
-    grads = tuple(results.get(id(t)) for t in inputs)
+    _mark_backpropagated(outputs)
+    handed_out: set[int] = set()
+    grads = tuple(None if g is None else g if create_graph else
+                  Tensor._make(_owned(g, handed_out)) for g in map(results.get, map(id, inputs)))
     for i, g in enumerate(grads):
         if g is None and not allow_unused:
             raise RuntimeError(
                 f"grad: input {i} (shape {inputs[i].shape}) was not used to compute the "
                 "outputs; pass allow_unused=True to get None for it"
             )
-    if not create_graph:
-        grads = tuple(None if g is None else g.detach() for g in grads)
     return grads

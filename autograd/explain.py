@@ -1,8 +1,9 @@
 """The backward pass as a list of chain-rule steps, for reading rather than computing.
 
-``explain(output)`` runs its own backward pass over the graph — the engine's order and
-rules (reverse topological order, gradients summed at fan-out, broadcasting undone by
-``unbroadcast``) — and records every step instead of writing ``.grad``.
+``explain(output)`` reads a record of the pass (``autograd.record.Tape``): the one
+``retain_grads`` made of the backward that ran, or — before any backward — one written by
+a dry run of the engine that leaves ``.grad`` and hooks alone. Either way the steps are the
+engine's own: its order, its sums at fan-out, its ``unbroadcast``.
 """
 
 from __future__ import annotations
@@ -13,9 +14,9 @@ from typing import Any
 
 import numpy as np
 
-from autograd.engine import initial_gradient, topological_order, unbroadcast
+from autograd.engine import run_backward, topological_order
 from autograd.function import Function
-from autograd.grad_mode import no_grad
+from autograd.record import Tape, tape_of
 from autograd.tensor import Tensor
 from autograd.viz import format_values, tensor_key, tensor_labels, walk
 
@@ -32,15 +33,16 @@ class Send:
 @dataclass
 class Step:
     """One node of the backward pass: the op that made ``output``, its local derivative
-    ``formula``, the ``incoming`` gradient ∂E/∂output — the sum of ``contributions``
-    gradients sent by the output's consumers — and what it ``sends`` to each input."""
+    ``formula``, the ``incoming`` gradient ∂E/∂output — the sum of ``contributions``,
+    one ``(step index, gradient)`` per consumer that sent one (step 0: the gradient the
+    pass started from) — and what it ``sends`` to each input."""
 
     index: int
     op: str
     formula: str
     output: str
     incoming: np.ndarray
-    contributions: int
+    contributions: list[tuple[int, np.ndarray]]
     sends: list[Send]
     node: Function = field(repr=False)
 
@@ -60,37 +62,43 @@ def _one_line(values: Any) -> str:
     return " ".join(format_values(values).split())
 
 
-def _value(values: np.ndarray) -> str:
-    """Values for small tensors, the shape otherwise."""
-    return _one_line(values) if values.size <= 6 else f"shape {values.shape}"
+def _parts(parts: list[tuple[int, np.ndarray]], value) -> str:
+    """``g₁ (step i) + g₂ (step j)``: the separate gradients that were added up."""
+    return " + ".join(f"{value(g)} (step {i})" if i else value(g) for i, g in parts)
 
 
 @dataclass(repr=False)
 class Explanation:
-    """The steps of a backward pass; ``str()`` is a text table, Markdown in Jupyter."""
+    """The steps of a backward pass; ``str()`` is a text table, Markdown in Jupyter.
+    Gradients of at most ``show_size`` entries are written out, larger ones by shape."""
 
     output: str
     steps: list[Step]
     totals: list[Total]
+    show_size: int = 16
+
+    def value(self, values: np.ndarray) -> str:
+        """Values for small tensors, the shape otherwise."""
+        return (_one_line(values) if values.size <= self.show_size
+                else f"shape {values.shape}")
 
     def rows(self) -> list[list[str]]:
         """Header and one row per step: step, op, formula, output ← incoming, sends."""
         rows = [["step", "op", "local derivative", "incoming ∂E/∂output", "sends"]]
         for s in self.steps:
-            summed = f" (sum of {s.contributions})" if s.contributions > 1 else ""
-            sends = "; ".join(f"{d.to} ← {_value(d.gradient)}" for d in s.sends)
-            rows.append([str(s.index), s.op, s.formula,
-                         f"{s.output}: {_value(s.incoming)}{summed}", sends])
+            incoming = f"{s.output}: {self.value(s.incoming)}"
+            if len(s.contributions) > 1:  # fan-out: the gradient is a sum
+                incoming += f" = {_parts(s.contributions, self.value)}"
+            sends = "; ".join(f"{d.to} ← {self.value(d.gradient)}" for d in s.sends)
+            rows.append([str(s.index), s.op, s.formula, incoming, sends])
         return rows
 
     def sums(self) -> list[str]:
         """One line per total: the gradient as the sum of its parts (fan-out adds up)."""
         lines = []
         for t in self.totals:
-            parts = " + ".join(f"{_value(g)} (step {i})" if i else _value(g)
-                               for i, g in t.parts)
-            total = f" = {_value(t.total)}" if len(t.parts) > 1 else ""
-            lines.append(f"{t.name}.grad += {parts}{total}")
+            total = f" = {self.value(t.total)}" if len(t.parts) > 1 else ""
+            lines.append(f"{t.name}.grad += {_parts(t.parts, self.value)}{total}")
         return lines
 
     def __str__(self) -> str:
@@ -111,14 +119,16 @@ class Explanation:
 
 
 def explain(output: Tensor, inputs: Tensor | Sequence[Tensor] | None = None,
-            gradient: Any = None, names: dict[str, Tensor] | None = None) -> Explanation:
+            gradient: Any = None, names: dict[str, Tensor] | None = None,
+            show_size: int = 16) -> Explanation:
     """The backward pass from ``output`` as chain-rule steps, in the engine's order.
 
     Each step takes the gradient ∂E/∂y of one op's result y (E is ``output``), the sum of
     what y's consumers sent it, and sends ∂E/∂x = ∂E/∂y · ∂y/∂x to each input x (S13's
-    chain rule); a tensor used twice receives two gradients that add up. ``.grad`` is not
-    touched and hooks are not run. The graph must still hold its saved values: call
-    ``explain`` before ``backward``, or after ``backward(retain_graph=True)``.
+    chain rule); a tensor used twice receives two gradients that add up, and the step
+    lists them. Before ``backward`` this is a dry run (``.grad`` is not touched, hooks do
+    not run); after a backward recorded with ``ag.retain_grads(output)`` it is the pass
+    that ran, hooks included; after a plain backward, whose values are freed, it raises.
 
     Parameters
     ----------
@@ -130,6 +140,8 @@ def explain(output: Tensor, inputs: Tensor | Sequence[Tensor] | None = None,
         ∂E/∂output to start from (default 1 for a one-element output).
     names : dict name → Tensor, optional
         Names for tensors, as in ``draw`` (otherwise ``tensor.name`` or t1, t2, …).
+    show_size : int
+        Gradients with at most this many entries are written out in the table.
 
     Examples
     --------
@@ -155,55 +167,34 @@ def explain(output: Tensor, inputs: Tensor | Sequence[Tensor] | None = None,
     """
     if not isinstance(output, Tensor) or not output.requires_grad:
         raise RuntimeError("explain: the output must be a Tensor that requires grad")
-    labels = tensor_labels(walk([output]), names)
-    grad = initial_gradient(output, gradient, "explain")
-    order = [] if output.grad_fn is None else topological_order([output.grad_fn])
     targets = None if inputs is None else [inputs] if isinstance(inputs, Tensor) else list(inputs)
-    if targets is not None:
-        order = _leading_to(order, targets)
-    for node in order:  # fail before doing anything
-        if node.saved is None:
-            raise RuntimeError(
-                f"explain: the saved values of {node.name} were freed by a backward pass; "
-                "call explain before backward, or use backward(retain_graph=True)")
-    received: dict[int, list[tuple[int, Tensor]]] = {tensor_key(output): [(0, grad)]}
-    leaves: dict[int, Tensor] = {} if output.grad_fn else {id(output): output}
-    steps: list[Step] = []
-    with no_grad():
-        for node in reversed(order):
-            parts = received.get(id(node))
-            if parts is None:
-                continue
-            incoming = parts[0][1]
-            for _, g in parts[1:]:
-                incoming = incoming + g
-            step = Step(len(steps) + 1, node.name, node.formula, labels[id(node)],
-                        incoming.data, len(parts), [], node)
-            for slot, (x, g, needed) in enumerate(
-                    zip(node.inputs, node.backward(incoming), node.needs_input_grad,
-                        strict=False)):
-                if not needed or g is None:
-                    continue
-                g = unbroadcast(g, x.data.shape).astype(x.dtype)
-                step.sends.append(Send(labels[tensor_key(x)], slot, g.data))
-                received.setdefault(tensor_key(x), []).append((step.index, g))
-                if x.grad_fn is None:
-                    leaves[id(x)] = x
-            steps.append(step)
-    keys = list(leaves) if targets is None else [tensor_key(t) for t in targets]
-    return Explanation(labels[tensor_key(output)], steps, [
-        Total(labels[key], [(i, g.data) for i, g in received[key]],
-              np.sum([g.data for _, g in received[key]], axis=0))
-        for key in dict.fromkeys(keys) if key in received])
+    tape = tape_of(output)
+    if tape is None or not tape.complete or targets is not None or gradient is not None:
+        tape = _dry_run(output, targets, gradient)
+    labels = tensor_labels(walk([output]), names)
+    steps = [Step(r.index, r.node.name, r.node.formula, labels[id(r.node)], r.incoming,
+                  r.contributions, [Send(labels[s.key], s.slot, s.gradient) for s in r.sends],
+                  r.node)
+             for r in tape.steps]
+    keys = list(tape.leaves) if targets is None else [tensor_key(t) for t in targets]
+    totals = [Total(labels[key], parts, np.sum([g for _, g in parts], axis=0))
+              for key in dict.fromkeys(keys) if (parts := tape.received.get(key))]
+    return Explanation(labels[tensor_key(output)], steps, totals, show_size)
 
 
-def _leading_to(order: list[Function], inputs: list[Tensor]) -> list[Function]:
-    """The nodes of ``order`` (inputs first) that consume one of ``inputs``, directly or
-    through other such nodes: the steps between ``inputs`` and the output."""
-    targets = {tensor_key(t) for t in inputs}
-    wanted: set[int] = set()
-    for node in order:
-        if any(isinstance(x, Tensor) and (
-                tensor_key(x) in targets or id(x.grad_fn) in wanted) for x in node.inputs):
-            wanted.add(id(node))
-    return [node for node in order if id(node) in wanted]
+def _dry_run(output: Tensor, targets: list[Tensor] | None, gradient: Any) -> Tape:
+    """Record a backward pass from ``output`` without writing ``.grad`` or running hooks."""
+    order = [] if output.grad_fn is None else topological_order([output.grad_fn])
+    if any(node.saved is None for node in order):
+        raise RuntimeError(
+            "explain: a backward pass has already run through this graph and freed its "
+            "values; call ag.retain_grads(output) before output.backward() to keep a record "
+            "of the pass for explain (or call explain before backward)")
+    if targets is None:  # every leaf that requires grad
+        targets = list({id(x): x for node in order
+                         for x, needed in zip(node.inputs, node.needs_input_grad)
+                         if needed and x.grad_fn is None}.values()) or [output]
+    tape = Tape()
+    run_backward([output], [gradient], retain_graph=True, create_graph=False,
+                 targets=targets, tape=tape, run_hooks=False)
+    return tape

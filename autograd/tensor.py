@@ -6,6 +6,8 @@ the maths of each op lives in its ``Function`` class, the backward pass in ``eng
 
 from __future__ import annotations
 
+import itertools
+import warnings
 import weakref
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -14,11 +16,16 @@ import numpy as np
 
 from autograd.dtypes import get_default_dtype
 
+#: One clock for the graph: each new node takes the next number (``Function.apply``), and
+#: so does each in-place change of a tensor's data. A tensor changed after a node that
+#: used it was created has a larger number than the node: backward sees the change.
+clock = itertools.count(1)
+
 
 def as_array(data: Any, dtype: Any = None) -> np.ndarray:
     """Convert user data to a fresh ndarray, Python floats taking the default dtype."""
     if isinstance(data, Tensor):
-        data = data.data
+        data = data._data
     if dtype is not None:
         return np.array(data, dtype=dtype)
     array = np.array(data)
@@ -37,18 +44,21 @@ class Tensor:
     """
 
     # The attributes every op result sets are slots; the ones most tensors never set
-    # (a gradient, a name, hooks) live in an instance dict made only when first written.
-    __slots__ = ("__dict__", "__weakref__", "_requires_grad", "data", "grad_fn")
-    grad: Tensor | None = None
+    # (a gradient, a name, hooks, a version) live in an instance dict made only when
+    # first written.
+    __slots__ = ("__dict__", "__weakref__", "_data", "_requires_grad", "grad_fn")
     name: str | None = None
+    _grad: Tensor | None = None
     _hooks: list | None = None
+    _version = 0  # the clock's reading at the last in-place change of the data (0: none)
+    freed = False  # True for the stand-in a graph keeps after backward freed the tensor
 
     # NumPy defers to us: ``np.ones(3) * t`` calls ``t.__rmul__`` (see __array_ufunc__).
     __array_priority__ = 1000
 
     def __init__(self, data: Any, requires_grad: bool = False, dtype: Any = None,
                  name: str | None = None) -> None:
-        self.data = as_array(data, dtype)
+        self._data = as_array(data, dtype)
         self.grad_fn = None
         if name is not None:
             self.name = name
@@ -59,21 +69,57 @@ class Tensor:
     def _make(cls, data: np.ndarray, grad_fn=None) -> Tensor:
         """Wrap an op's result without copying; ``grad_fn`` None gives a constant."""
         t = cls.__new__(cls)
-        t.data = data
+        t._data = data
         t.grad_fn = grad_fn
         t._requires_grad = grad_fn is not None
         return t
 
     # ----------------------------------------------------------------- attributes
     @property
+    def data(self) -> np.ndarray:
+        """The ndarray. Assigning to it (``t.data = a``, ``t.data -= a``) counts as an
+        in-place change: a backward through a graph that used ``t`` before then raises."""
+        return self._data
+
+    @data.setter
+    def data(self, value: np.ndarray) -> None:
+        self._data = value
+        self.mark_changed()
+
+    def mark_changed(self) -> None:
+        """Record that the data was changed in place (``t.data[...] = v`` cannot be seen
+        otherwise): a graph that used ``t`` before refuses to backpropagate."""
+        self._version = next(clock)
+
+    @property
+    def grad(self) -> Tensor | None:
+        """∂E/∂self after a backward pass: kept for leaves, and for non-leaves only after
+        ``retain_grad()`` (reading it on another non-leaf warns, as PyTorch does)."""
+        grad = self._grad
+        if grad is None and self.grad_fn is not None and not self._retains_grad():
+            warnings.warn(
+                "Tensor.grad: this tensor is not a leaf, so its .grad is not kept by "
+                "backward; call .retain_grad() on it (or ag.retain_grads(output) for the "
+                "whole graph) before backward to keep it", UserWarning, stacklevel=2)
+        return grad
+
+    @grad.setter
+    def grad(self, value: Tensor | None) -> None:
+        self._grad = value
+
+    def _retains_grad(self) -> bool:
+        retained = self.grad_fn.retained
+        return retained is not None and retained() is self
+
+    @property
     def requires_grad(self) -> bool:
         return self._requires_grad
 
     @requires_grad.setter
     def requires_grad(self, value: bool) -> None:
-        if value and self.data.dtype.kind != "f":
+        if value and self._data.dtype.kind != "f":
             raise TypeError("requires_grad: only floating tensors can require grad, "
-                            f"got dtype {self.data.dtype}")
+                            f"got dtype {self._data.dtype}")
         if not value and self.grad_fn is not None:
             raise RuntimeError("requires_grad: cannot switch off grad for a non-leaf; use detach()")
         self._requires_grad = bool(value)
@@ -89,57 +135,57 @@ class Tensor:
 
     @property
     def shape(self) -> tuple[int, ...]:
-        return self.data.shape
+        return self._data.shape
 
     @property
     def ndim(self) -> int:
-        return self.data.ndim
+        return self._data.ndim
 
     @property
     def size(self) -> int:
-        return self.data.size
+        return self._data.size
 
     @property
     def dtype(self) -> np.dtype:
-        return self.data.dtype
+        return self._data.dtype
 
     @property
     def T(self) -> Tensor:
         return ops.transpose(self)
 
     def numpy(self) -> np.ndarray:
-        return self.data
+        return self._data
 
     def item(self) -> Any:
-        return self.data.item()
+        return self._data.item()
 
     def __array__(self, dtype: Any = None, copy: bool | None = None) -> np.ndarray:
-        return self.data if dtype is None else self.data.astype(dtype, copy=False)
+        return self._data if dtype is None else self._data.astype(dtype, copy=False)
 
     def __len__(self) -> int:
-        return len(self.data)
+        return len(self._data)
 
     def __iter__(self) -> Iterator[Tensor]:
         if self.ndim == 0:
             raise TypeError("iteration over a 0-d tensor")
-        return (self[i] for i in range(len(self.data)))
+        return (self[i] for i in range(len(self._data)))
 
     def __bool__(self) -> bool:
-        return bool(self.data)
+        return bool(self._data)
 
     def __float__(self) -> float:
-        return float(self.data)
+        return float(self._data)
 
     def __int__(self) -> int:
-        return int(self.data)
+        return int(self._data)
 
     __hash__ = object.__hash__
 
     def __repr__(self) -> str:
-        body = np.array2string(self.data, separator=", ", prefix="tensor(")
+        body = np.array2string(self._data, separator=", ", prefix="tensor(")
         extras = []
-        if self.data.dtype != get_default_dtype() and self.data.dtype.kind == "f":
-            extras.append(f"dtype={self.data.dtype}")
+        if self._data.dtype != get_default_dtype() and self._data.dtype.kind == "f":
+            extras.append(f"dtype={self._data.dtype}")
         if self.grad_fn is not None:
             extras.append(f"grad_fn=<{self.grad_fn.name}>")
         elif self._requires_grad:
@@ -156,7 +202,7 @@ class Tensor:
 
     def detach(self) -> Tensor:
         """A tensor sharing this data, cut from the graph."""
-        return Tensor._make(self.data)
+        return Tensor._make(self._data)
 
     def retain_grad(self) -> None:
         """Keep ``.grad`` for this non-leaf after backward (leaves keep it anyway)."""
@@ -174,7 +220,11 @@ class Tensor:
         if owner._hooks is None:
             owner._hooks = []
         owner._hooks.append(hook)
-        return lambda: owner._hooks.remove(hook)
+
+        def remove() -> None:  # calling it again does nothing
+            if hook in owner._hooks:
+                owner._hooks.remove(hook)
+        return remove
 
     def zero_grad(self) -> None:
         """Forget the accumulated gradient."""
@@ -200,21 +250,31 @@ class Tensor:
     def __getitem__(self, index): return ops.getitem(self, index)
 
     # Comparisons give constant tensors (no grad), as in PyTorch.
-    def __lt__(self, other): return Tensor._make(self.data < _data(other))
-    def __le__(self, other): return Tensor._make(self.data <= _data(other))
-    def __gt__(self, other): return Tensor._make(self.data > _data(other))
-    def __ge__(self, other): return Tensor._make(self.data >= _data(other))
-    def __eq__(self, other): return Tensor._make(self.data == _data(other))  # type: ignore[override]
-    def __ne__(self, other): return Tensor._make(self.data != _data(other))  # type: ignore[override]
+    def __lt__(self, other): return Tensor._make(self._data < _data(other))
+    def __le__(self, other): return Tensor._make(self._data <= _data(other))
+    def __gt__(self, other): return Tensor._make(self._data > _data(other))
+    def __ge__(self, other): return Tensor._make(self._data >= _data(other))
+    def __eq__(self, other): return Tensor._make(self._data == _data(other))  # type: ignore[override]
+    def __ne__(self, other): return Tensor._make(self._data != _data(other))  # type: ignore[override]
 
     def __array_ufunc__(self, ufunc, method, *inputs, **kwargs):
         """Route NumPy ufuncs on tensors to our ops (``np.exp(t)``, ``array * t``)."""
-        if method != "__call__" or kwargs:
-            return NotImplemented
-        if ufunc in _COMPARISONS:
-            return Tensor._make(ufunc(*map(_data, inputs)))
-        op = _UFUNC_OPS.get(ufunc)
-        return NotImplemented if op is None else op(*inputs)
+        if method == "__call__" and not kwargs:
+            if ufunc in _COMPARISONS:
+                return Tensor._make(ufunc(*map(_data, inputs)))
+            op = _UFUNC_OPS.get(ufunc)
+            if op is not None:
+                return op(*inputs)
+        name = f"np.{ufunc.__name__}" + ("" if method == "__call__" else f".{method}")
+        return _outside_graph(name, getattr(ufunc, method), inputs, kwargs)
+
+    def __array_function__(self, func, types, args, kwargs):
+        """Route NumPy functions on tensors (``np.sum(t)``, ``np.where(c, t, 0)``) to our
+        ops; others run on the data, and refuse to drop a gradient silently."""
+        op = _ARRAY_FUNCTIONS.get(func)
+        if op is not None:
+            return op(*args, **kwargs)
+        return _outside_graph(f"np.{func.__name__}", func, args, kwargs)
 
     # ----------------------------------------------------------------- methods
     def sum(self, axis=None, keepdims=False): return ops.sum(self, axis, keepdims)
@@ -240,7 +300,33 @@ class Tensor:
 
 
 def _data(x: Any) -> Any:
-    return x.data if isinstance(x, Tensor) else x
+    return x._data if isinstance(x, Tensor) else x
+
+
+def _plain(x: Any) -> Any:
+    """x with every Tensor inside it (one list or tuple deep) replaced by its array."""
+    if isinstance(x, Tensor):
+        return x._data
+    if isinstance(x, list | tuple):
+        return type(x)(_plain(y) for y in x)
+    return x
+
+
+def _requiring_grad(args: Any) -> bool:
+    return any((isinstance(x, Tensor) and x._requires_grad)
+               or (isinstance(x, list | tuple) and _requiring_grad(x)) for x in args)
+
+
+def _outside_graph(name: str, func: Callable, args: tuple, kwargs: dict) -> Any:
+    """A NumPy call that has no op: run it on the arrays. A floating result computed from
+    a tensor that requires grad would silently lose the gradient, so that raises."""
+    result = func(*_plain(args), **{k: _plain(v) for k, v in kwargs.items()})
+    if (isinstance(result, np.ndarray | np.generic) and result.dtype.kind in "fc"
+            and (_requiring_grad(args) or _requiring_grad(kwargs.values()))):
+        raise TypeError(
+            f"{name}: has no gradient in autograd, and its input requires grad; use the "
+            "Tensor method or ag function of the same name, or call it on t.detach()")
+    return result
 
 
 def _varargs(args: tuple) -> tuple:
@@ -261,3 +347,35 @@ _UFUNC_OPS = {
     np.maximum: ops.maximum, np.minimum: ops.minimum,
 }
 _COMPARISONS = {np.less, np.less_equal, np.greater, np.greater_equal, np.equal, np.not_equal}
+
+
+def _reshape(a, shape=None, order="C", *, newshape=None, copy=None):
+    return ops.reshape(a, _varargs((shape if newshape is None else newshape,)))
+
+
+def _dot(a, b):
+    if np.ndim(a) > 2 or np.ndim(b) > 2:
+        raise TypeError("np.dot: on tensors only for 1-D and 2-D operands; use @ (matmul)")
+    return ops.matmul(a, b)
+
+
+# NumPy functions that mean the same as an op, written with NumPy's argument names.
+_ARRAY_FUNCTIONS = {
+    np.sum: lambda a, axis=None, keepdims=False: ops.sum(a, axis, keepdims),
+    np.mean: lambda a, axis=None, keepdims=False: ops.mean(a, axis, keepdims),
+    np.max: lambda a, axis=None, keepdims=False: ops.max(a, axis, keepdims),
+    np.amax: lambda a, axis=None, keepdims=False: ops.max(a, axis, keepdims),
+    np.min: lambda a, axis=None, keepdims=False: ops.min(a, axis, keepdims),
+    np.amin: lambda a, axis=None, keepdims=False: ops.min(a, axis, keepdims),
+    np.var: lambda a, axis=None, ddof=0, keepdims=False: ops.var(a, axis, keepdims, ddof),
+    np.reshape: _reshape,
+    np.transpose: lambda a, axes=None: ops.transpose(a, axes),
+    np.broadcast_to: lambda array, shape: ops.broadcast_to(array, _varargs((shape,))),
+    np.expand_dims: lambda a, axis: ops.expand_dims(a, axis),
+    np.squeeze: lambda a, axis=None: ops.squeeze(a, axis),
+    np.concatenate: lambda arrays, axis=0: ops.concatenate(arrays, axis),
+    np.stack: lambda arrays, axis=0: ops.stack(arrays, axis),
+    np.where: lambda condition, x, y: ops.where(condition, x, y),
+    np.clip: lambda a, a_min=None, a_max=None: ops.clip(a, a_min, a_max),
+    np.dot: _dot,
+}

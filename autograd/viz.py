@@ -37,6 +37,12 @@ INSTALL_HINT = (
 )
 
 
+#: What a node shows for a tensor whose values backward freed, and how to keep them.
+FREED = "values freed by backward"
+FREED_HINT = ("values freed by backward: call ag.retain_grads(output) before "
+              "output.backward() to keep every value and gradient")
+
+
 class GraphvizNotFound(RuntimeError):
     """Raised by ``render``/``pipe`` of a drawing when the ``dot`` program is missing;
     the error raised is also a ``graphviz.ExecutableNotFound``, so code written for
@@ -82,6 +88,8 @@ def walk(outputs: Sequence[Tensor]) -> GraphView:
     seen: set[int] = set()
 
     def visit(t: Tensor) -> int:
+        if t.freed and isinstance(t.live(), Tensor):  # freed by backward, held elsewhere
+            t = t.live()
         key = tensor_key(t)
         tensors.setdefault(key, t)
         if t.grad_fn is not None and key not in seen:
@@ -119,16 +127,6 @@ def _outputs(tensors: Tensor | Sequence[Tensor], caller: str) -> list[Tensor]:
             raise TypeError(f"{caller}: expected a Tensor or a sequence of Tensors, "
                             f"got {type(t).__name__}{hint}")
     return outputs
-
-
-def retain_grads(tensors: Tensor | Sequence[Tensor]) -> None:
-    """Call ``retain_grad()`` on every non-leaf of the graph behind ``tensors``.
-
-    Call it before ``backward``; afterwards every intermediate tensor has its ``.grad``
-    — the document's δ's (S13–S15) — and ``draw`` shows them all."""
-    view = walk(_outputs(tensors, "retain_grads"))
-    for node in view.ops:
-        view.tensors[id(node)].retain_grad()
 
 
 def tensor_labels(view: GraphView, names: dict[str, Tensor] | None = None) -> dict[int, str]:
@@ -178,10 +176,14 @@ def tensor_label(t: Tensor, name: str, kind: str, show_data: bool, show_grad: bo
     """HTML label: name and role, shape and dtype, data, gradient (when there is one)."""
     title = f"<B>{html.escape(name)}</B>" + (f"  <I>{kind}</I>" if kind else "")
     shape = f'<FONT POINT-SIZE="10">{html.escape(str(t.shape))} {t.dtype}</FONT>'
-    data = _html("data " + format_values(t.data)) if show_data else ""
+    data = ""
+    if t.freed:
+        data = f'<FONT COLOR="#777777"><I>{FREED}</I></FONT>'
+    elif show_data:
+        data = _html("data " + format_values(t.data))
     grad = ""
-    if show_grad and t.grad is not None:
-        grad = f'<FONT COLOR="#b71c1c">{_html("grad " + format_values(t.grad.data))}</FONT>'
+    if show_grad and t._grad is not None:
+        grad = f'<FONT COLOR="#b71c1c">{_html("grad " + format_values(t._grad.data))}</FONT>'
     return _rows(title, shape, data, grad)
 
 
@@ -282,6 +284,8 @@ def draw(tensors: Tensor | Sequence[Tensor], show_data: bool = True, show_grad: 
             tail = add_tensor(key)
             dot.edge(tail, op_id, label=f"×{len(slots)}" if len(slots) > 1 else None)
     _note_cut(dot, view, kept, node_ids, max_ops)
+    if any(view.tensors[key].freed for key in node_ids):
+        dot.attr(label=FREED_HINT, labelloc="b", fontsize="10", fontcolor="#777777")
     clusters.close()
     return dot
 

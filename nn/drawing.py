@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 
 import autograd as ag
+from autograd.record import retain_grads
 from autograd.scopes import (
     ModuleRecorder,
     ModuleScope,
@@ -23,7 +24,7 @@ from autograd.scopes import (
     record_modules,
     recording,
 )
-from autograd.viz import digraph, draw, retain_grads
+from autograd.viz import digraph, draw
 from nn import functional as F
 from nn.mlp import MLP
 from nn.module import Module

@@ -22,8 +22,8 @@ class BadSquare(ag.Function):
     def forward(self, a):
         return a * a
 
-    def backward(self, grad):
-        return (grad * self.inputs[0],)
+    def backward(self, grad, a):
+        return (grad * a,)
 
 
 class OffByAHair(ag.Function):
@@ -34,7 +34,7 @@ class OffByAHair(ag.Function):
     def forward(self, a):
         return 3 * a
 
-    def backward(self, grad):
+    def backward(self, grad, a):
         return (grad * (3 + 1e-7),)
 
 

@@ -14,8 +14,9 @@ from hypothesis.extra.numpy import arrays
 import autograd as ag
 import nn
 from autograd import function
+from autograd.record import retain_grads
 from autograd.scopes import record_modules
-from autograd.viz import GraphvizNotFound, retain_grads
+from autograd.viz import GraphvizNotFound
 from nn.drawing import draw_model, loss_graph
 
 NODE = re.compile(r"^\t+(\w+) \[label=(.*)\]$", re.M)

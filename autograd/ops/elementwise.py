@@ -23,7 +23,7 @@ class Add(Binary):
 
     forward = staticmethod(np.add)
 
-    def backward(self, grad):
+    def backward(self, grad, a, b):
         return grad, grad
 
 
@@ -33,7 +33,7 @@ class Sub(Binary):
 
     forward = staticmethod(np.subtract)
 
-    def backward(self, grad):
+    def backward(self, grad, a, b):
         return grad, (-grad if self.needs_input_grad[1] else None)
 
 
@@ -43,8 +43,7 @@ class Mul(Binary):
 
     forward = staticmethod(np.multiply)
 
-    def backward(self, grad):
-        a, b = self.inputs
+    def backward(self, grad, a, b):
         need_a, need_b = self.needs_input_grad
         return (grad * b if need_a else None), (grad * a if need_b else None)
 
@@ -55,8 +54,7 @@ class Div(Binary):
 
     forward = staticmethod(np.true_divide)
 
-    def backward(self, grad):
-        a, b = self.inputs
+    def backward(self, grad, a, b):
         need_a, need_b = self.needs_input_grad
         return (grad / b if need_a else None), (-grad * a / (b * b) if need_b else None)
 
@@ -67,26 +65,34 @@ class Pow(Binary):
 
     forward = staticmethod(np.power)
 
-    def backward(self, grad):
-        a, b = self.inputs
+    def backward(self, grad, a, b):
         need_a, need_b = self.needs_input_grad
-        grad_a = grad * b * a ** _lowered(b) if need_a else None
-        grad_b = grad * a ** b * log(_zero_as_one(a)) if need_b else None
+        grad_a = grad * _power_rule(a, b) if need_a else None
+        grad_b = grad * a ** b * np.log(_one_where(_constant_base(a, b), a)) if need_b else None
         return grad_a, grad_b
 
 
-def _lowered(b):
-    """The exponent b − 1 of ∂(aᵇ)/∂a, set to 1 where b = 0: there the derivative b·aᵇ⁻¹
-    is 0 (a⁰ is constant), which 0·0⁻¹ = 0·∞ would turn into NaN at a = 0."""
-    zero = np.equal(b.data if isinstance(b, Tensor) else b, 0)
-    return where(zero, 1.0, b - 1) if np.any(zero) else b - 1
+def _values(x):
+    """The array of a Tensor or array-like (for masks, which carry no gradient)."""
+    return np.asarray(x.data if isinstance(x, Tensor) else x)
 
 
-def _zero_as_one(a):
-    """a with 0 replaced by 1, for ∂(aᵇ)/∂b = aᵇ·ln a: at a = 0 that is 0 (0ᵇ is constant
-    for b > 0), which 0·ln 0 = 0·(−∞) would turn into NaN."""
-    zero = np.equal(a.data if isinstance(a, Tensor) else a, 0)
-    return where(zero, 1.0, a) if np.any(zero) else a
+def _one_where(mask, x):
+    """x with 1 where ``mask`` holds (left as it is when the mask is empty)."""
+    return np.where(mask, 1.0, x) if mask.any() else x
+
+
+def _constant_base(a, b):
+    """Where ∂(aᵇ)/∂b = aᵇ·ln a is 0 although ln a is not finite: a = 0 with b ≥ 0
+    (0ᵇ is constant there); for b < 0 it is −∞, as PyTorch gives."""
+    return np.logical_and(_values(a) == 0, _values(b) >= 0)
+
+
+def _power_rule(a, b):
+    """∂(aᵇ)/∂a = b·aᵇ⁻¹, which is 0 where b = 0 (a⁰ is constant): there a and the
+    exponent are set to 1 so that 0·0⁻¹ or 0·∞ (at a = 0 or ±∞) cannot make NaN."""
+    zero = _values(b) == 0
+    return b * _one_where(zero, a) ** _one_where(zero, b - 1)
 
 
 class Neg(Function):
@@ -95,7 +101,7 @@ class Neg(Function):
 
     forward = staticmethod(np.negative)
 
-    def backward(self, grad):
+    def backward(self, grad, a):
         return (-grad,)
 
 
@@ -108,7 +114,7 @@ class Exp(Function):
         self.saved = (y,)
         return y
 
-    def backward(self, grad):
+    def backward(self, grad, a):
         return (grad * self.output(self.saved[0]),)
 
 
@@ -118,8 +124,8 @@ class Log(Function):
 
     forward = staticmethod(np.log)
 
-    def backward(self, grad):
-        return (grad / self.inputs[0],)
+    def backward(self, grad, a):
+        return (grad / a,)
 
 
 class Sqrt(Function):
@@ -131,7 +137,7 @@ class Sqrt(Function):
         self.saved = (y,)
         return y
 
-    def backward(self, grad):
+    def backward(self, grad, a):
         return (grad / (2 * self.output(self.saved[0])),)
 
 
@@ -144,7 +150,7 @@ class Tanh(Function):
         self.saved = (y,)
         return y
 
-    def backward(self, grad):
+    def backward(self, grad, a):
         y = self.output(self.saved[0])
         return (grad * (1 - y * y),)
 
@@ -161,7 +167,7 @@ class Sigmoid(Function):
         self.saved = (y,)
         return y
 
-    def backward(self, grad):
+    def backward(self, grad, a):
         y = self.output(self.saved[0])
         return (grad * (y * (1 - y)),)
 
@@ -174,7 +180,7 @@ class Relu(Function):
         self.saved = (a > 0,)
         return np.maximum(a, 0)
 
-    def backward(self, grad):
+    def backward(self, grad, a):
         return (grad * self.saved[0],)
 
 
@@ -186,7 +192,7 @@ class Abs(Function):
         self.saved = (np.sign(a),)
         return np.abs(a)
 
-    def backward(self, grad):
+    def backward(self, grad, a):
         return (grad * self.saved[0],)
 
 
@@ -204,7 +210,7 @@ class Clip(Function):
         self.saved = (inside,)
         return out
 
-    def backward(self, grad):
+    def backward(self, grad, a, lo, hi):
         return grad * self.saved[0], None, None
 
 
@@ -222,7 +228,7 @@ class Maximum(Binary):
         self.saved = (share.astype(out.dtype) if out.dtype.kind == "f" else share,)
         return out
 
-    def backward(self, grad):
+    def backward(self, grad, a, b):
         share_a = self.saved[0]
         return grad * share_a, grad * (1 - share_a)
 
@@ -239,12 +245,13 @@ class Where(Function):
     formula = "∂where(c,a,b)/∂a = c,  ∂where(c,a,b)/∂b = ¬c"
 
     def forward(self, condition, a, b):
-        return np.where(condition, a, b)
+        mask = np.asarray(condition).astype(bool, copy=False)  # a mask, whatever its dtype
+        self.saved = (mask,)
+        return np.where(mask, a, b)
 
-    def backward(self, grad):
-        condition = self.inputs[0]
-        condition = condition.data if isinstance(condition, Tensor) else np.asarray(condition)
-        return None, grad * condition, grad * ~condition.astype(bool)
+    def backward(self, grad, condition, a, b):
+        mask = self.saved[0]
+        return None, grad * mask, grad * ~mask
 
     def shape_error(self, arrays, error):
         shapes = ", ".join(str(np.shape(x)) for x in arrays)
@@ -258,8 +265,8 @@ class Cast(Function):
     def forward(self, a, dtype):
         return a.astype(dtype)
 
-    def backward(self, grad):
-        return grad.astype(self.inputs[0].dtype), None
+    def backward(self, grad, a, dtype):
+        return grad.astype(a.dtype), None
 
 
 def add(a, b): return Add.apply(a, b)

@@ -29,14 +29,13 @@ class GetItem(Function):
     formula = "∂a[i]/∂a: the gradient scattered back to positions i (repeats add up)"
 
     def forward(self, a, index):
-        self.index = index
         try:
             return a[index]
         except IndexError as error:
             raise IndexError(f"getitem: {error} (indexing shape {a.shape})") from None
 
-    def backward(self, grad):
-        return scatter_add(grad, self.index, self.inputs[0].shape), None
+    def backward(self, grad, a, index):
+        return ScatterAdd.compute(grad, index, a.shape), None
 
 
 class ScatterAdd(Function):
@@ -46,7 +45,6 @@ class ScatterAdd(Function):
     formula = "∂scatter(g)/∂g: read the gradient back at positions i"
 
     def forward(self, values, index, shape):
-        self.index = index
         out = np.zeros(shape, dtype=values.dtype)
         if _is_basic(index):
             out[index] = values
@@ -54,8 +52,8 @@ class ScatterAdd(Function):
             np.add.at(out, index, values)
         return out
 
-    def backward(self, grad):
-        return grad[self.index], None, None
+    def backward(self, grad, values, index, shape):
+        return grad[index], None, None
 
 
 def getitem(a, index): return GetItem.apply(a, normalize_index(index))

@@ -5,7 +5,6 @@ from __future__ import annotations
 import numpy as np
 
 from autograd.function import Function
-from autograd.ops.shape import expand_dims, reshape, squeeze
 
 
 def _swap_last(t):
@@ -34,23 +33,22 @@ class MatMul(Function):
         a, b = (np.shape(x) for x in arrays)
         return f"matmul: cannot multiply {a} by {b} — batch dimensions do not broadcast"
 
-    def backward(self, grad):
+    def backward(self, grad, a, b):
         # A 1-D operand is a matrix with a unit axis added (a row on the left, a column
         # on the right) and removed from the result; do the same to the gradient.
         # b first: for vector · vector the 0-d gradient becomes (1,) and then (1, 1).
-        a, b = self.inputs
         a_vector, b_vector = a.ndim == 1, b.ndim == 1
         if b_vector:
-            b, grad = expand_dims(b, -1), expand_dims(grad, -1)
+            b, grad = np.expand_dims(b, -1), np.expand_dims(grad, -1)
         if a_vector:
-            a, grad = expand_dims(a, 0), expand_dims(grad, -2)
+            a, grad = np.expand_dims(a, 0), np.expand_dims(grad, -2)
         need_a, need_b = self.needs_input_grad
         grad_a = grad @ _swap_last(b) if need_a else None
         grad_b = _swap_last(a) @ grad if need_b else None
         if a_vector and grad_a is not None:
-            grad_a = squeeze(grad_a, -2)
+            grad_a = np.squeeze(grad_a, -2)
         if b_vector and grad_b is not None:
-            grad_b = squeeze(grad_b, -1)
+            grad_b = np.squeeze(grad_b, -1)
         return grad_a, grad_b
 
 
@@ -75,15 +73,14 @@ class Linear(Function):
             u += bias
         return u
 
-    def backward(self, grad):
-        x, weight, _ = self.inputs
+    def backward(self, grad, x, weight, bias):
         need_x, need_weight, need_bias = self.needs_input_grad
         # Rows of every sample, however many batch axes x has: G is (n, out), x is (n, in).
         rows = grad if grad.ndim == 2 else grad.reshape(-1, grad.shape[-1])
         grad_x = grad @ weight if need_x else None
         grad_weight = None
         if need_weight:
-            x_rows = x if np.ndim(x) == 2 else reshape(x, (-1, np.shape(x)[-1]))
+            x_rows = x if x.ndim == 2 else x.reshape(-1, x.shape[-1])
             grad_weight = rows.T @ x_rows
         grad_bias = rows.sum(axis=0) if need_bias else None
         return grad_x, grad_weight, grad_bias

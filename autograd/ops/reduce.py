@@ -8,7 +8,6 @@ import builtins
 import numpy as np
 
 from autograd.function import Function
-from autograd.ops.shape import broadcast_to
 
 
 def normalize_axis(axis, ndim: int, op: str) -> tuple[int, ...]:
@@ -30,9 +29,9 @@ class Reduction(Function):
         self.kept_shape = tuple(1 if i in self.axes else n for i, n in enumerate(a.shape))
         return self.axes
 
-    def spread(self, grad):
-        """The gradient of the reduced output, broadcast back over the input's shape."""
-        return broadcast_to(grad.reshape(self.kept_shape), self.inputs[0].shape)
+    def spread(self, grad, a):
+        """The gradient of the reduced output, broadcast back over the input ``a``."""
+        return np.broadcast_to(grad.reshape(self.kept_shape), a.shape)
 
 
 class Sum(Reduction):
@@ -42,8 +41,8 @@ class Sum(Reduction):
     def forward(self, a, axis, keepdims):
         return np.sum(a, axis=self.setup(a, axis, keepdims), keepdims=keepdims)
 
-    def backward(self, grad):
-        return self.spread(grad), None, None
+    def backward(self, grad, a, axis, keepdims):
+        return self.spread(grad, a), None, None
 
 
 class Mean(Reduction):
@@ -55,8 +54,8 @@ class Mean(Reduction):
         self.count = int(np.prod([a.shape[i] for i in axes]))
         return np.mean(a, axis=axes, keepdims=keepdims)
 
-    def backward(self, grad):
-        return self.spread(grad) / self.count, None, None
+    def backward(self, grad, a, axis, keepdims):
+        return self.spread(grad, a) / self.count, None, None
 
 
 class Extremum(Reduction):
@@ -76,8 +75,8 @@ class Extremum(Reduction):
         return extreme if keepdims else extreme.reshape(
             [n for i, n in enumerate(a.shape) if i not in axes])
 
-    def backward(self, grad):
-        return self.spread(grad) * self.saved[0], None, None
+    def backward(self, grad, a, axis, keepdims):
+        return self.spread(grad, a) * self.saved[0], None, None
 
 
 class Max(Extremum):

@@ -20,8 +20,8 @@ class Reshape(Function):
                 f"reshape: cannot reshape array of shape {a.shape} (size {a.size}) into {shape}"
             ) from None
 
-    def backward(self, grad):
-        return grad.reshape(self.inputs[0].shape), None
+    def backward(self, grad, a, shape):
+        return grad.reshape(a.shape), None
 
 
 class Transpose(Function):
@@ -35,7 +35,7 @@ class Transpose(Function):
         self.axes = axes
         return np.transpose(a, axes)
 
-    def backward(self, grad):
+    def backward(self, grad, a, axes):
         if self.axes is None:
             return grad.transpose(), None
         return grad.transpose(tuple(np.argsort([x % grad.ndim for x in self.axes]))), None
@@ -51,7 +51,7 @@ class BroadcastTo(Function):
         except ValueError:
             raise ValueError(f"broadcast_to: cannot broadcast shape {a.shape} to {shape}") from None
 
-    def backward(self, grad):
+    def backward(self, grad, a, shape):
         return grad, None  # the engine's unbroadcast sums the copies
 
 
@@ -73,7 +73,7 @@ class Concatenate(Function):
         self.bounds = np.cumsum([0] + [s[self.axis] for s in shapes])
         return out
 
-    def backward(self, grad):
+    def backward(self, grad, axis, *tensors):
         index = [slice(None)] * grad.ndim
         pieces = []
         for start, stop in zip(self.bounds[:-1], self.bounds[1:], strict=True):

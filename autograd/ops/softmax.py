@@ -6,7 +6,6 @@ from __future__ import annotations
 import numpy as np
 
 from autograd.function import Function
-from autograd.ops.elementwise import exp
 
 
 def _shifted(a: np.ndarray, axis: int) -> np.ndarray:
@@ -29,9 +28,8 @@ class Softmax(Function):
         self.saved = (y,)
         return y
 
-    def backward(self, grad):
+    def backward(self, grad, a, axis):
         y = self.output(self.saved[0])
-        axis = self.inputs[1]
         return y * (grad - (grad * y).sum(axis=axis, keepdims=True)), None
 
 
@@ -48,9 +46,8 @@ class LogSoftmax(Function):
         self.saved = (y,)
         return y
 
-    def backward(self, grad):
-        probabilities = exp(self.output(self.saved[0]))  # softmax = e^(log softmax)
-        axis = self.inputs[1]
+    def backward(self, grad, a, axis):
+        probabilities = np.exp(self.output(self.saved[0]))  # softmax = e^(log softmax)
         return grad - probabilities * grad.sum(axis=axis, keepdims=True), None
 
 

@@ -1,0 +1,195 @@
+"""Graph lifetime (issue 9): after a plain backward a live output keeps no activations, as
+in PyTorch; ``ag.retain_grads`` before backward keeps values, every δ and a record of the
+pass, which ``explain`` reads."""
+
+from __future__ import annotations
+
+import gc
+import warnings
+
+import numpy as np
+import pytest
+from hypothesis import given
+from test_viz import build, expressions
+
+import autograd as ag
+import nn
+from nn import functional as F
+
+
+def graph_bytes(*roots, exclude=()) -> int:
+    """Bytes of the arrays reachable from ``roots`` (owners only, each counted once),
+    other than those of the tensors in ``exclude`` (the parameters and their gradients)."""
+    skip = {id(a) for t in exclude for a in (t.data, None if t.grad is None else t.grad.data)}
+    seen, stack, total = set(), list(roots), 0
+    while stack:
+        obj = stack.pop()
+        if id(obj) in seen or isinstance(obj, type):
+            continue
+        seen.add(id(obj))
+        if isinstance(obj, np.ndarray):
+            if obj.base is None and id(obj) not in skip:
+                total += obj.nbytes
+            continue
+        stack.extend(gc.get_referents(obj))
+    return total
+
+
+def mlp_loss(model, x, labels):
+    return F.cross_entropy(model(x), labels)
+
+
+@pytest.fixture(scope="module")
+def setting():
+    ag.manual_seed(0)
+    model = nn.MLP([1024, 2048, 2048, 2048, 10], activation="relu")
+    rng = np.random.default_rng(0)
+    x = rng.standard_normal((64, 1024))  # bench/bench_memory.py runs batch 512
+    labels = rng.integers(0, 10, 64)
+    return model, x, labels
+
+
+def test_a_live_loss_keeps_no_activations_after_backward(setting):
+    model, x, labels = setting
+    params = list(model.parameters())
+    loss = mlp_loss(model, x, labels)
+    before = graph_bytes(loss, exclude=params)
+    assert before > 3e6  # the activations: 3 × 64 × 2048 floats and more
+    loss.backward()
+    assert graph_bytes(loss, exclude=params) < 100_000
+    model.zero_grad()
+
+
+def test_a_list_of_losses_keeps_no_activations(setting):
+    model, x, labels = setting
+    params = list(model.parameters())
+    history = []
+    for _ in range(20):
+        loss = mlp_loss(model, x, labels)
+        loss.backward()
+        history.append(loss)
+    assert graph_bytes(history, exclude=params) < 1_000_000
+    model.zero_grad()
+
+
+def test_retain_graph_then_a_plain_backward_frees(setting):
+    model, x, labels = setting
+    params = list(model.parameters())
+    loss = mlp_loss(model, x, labels)
+    loss.backward(retain_graph=True)
+    assert graph_bytes(loss, exclude=params) > 3e6  # kept for the second pass
+    loss.backward()
+    assert graph_bytes(loss, exclude=params) < 100_000
+    model.zero_grad()
+
+
+def test_tensors_the_caller_holds_keep_their_values_and_the_drawing_shows_them():
+    x = ag.Tensor([1.0, 2.0], requires_grad=True, name="x")
+    h = (x * 3.0).tanh()
+    h.name = "h"
+    loss = (h * h).sum()
+    loss.backward()
+    np.testing.assert_array_equal(h.data, np.tanh([3.0, 6.0]))  # the caller's h is intact
+    source = ag.draw(loss).source
+    assert "data [0.9951, 1]" in source  # h, still referenced here, is drawn with values
+    assert source.count("<I>values freed by backward</I>") == 2  # x * 3 and h * h are gone
+    assert source.count("call ag.retain_grads(output) before output.backward()") == 1
+    np.testing.assert_array_equal(x.data, [1.0, 2.0])
+    assert "grad [" in source  # the leaf's gradient is drawn
+
+
+def test_a_second_backward_still_names_retain_graph():
+    x = ag.Tensor([1.0], requires_grad=True)
+    y = (x * x).sum()
+    y.backward()
+    with pytest.raises(RuntimeError, match="retain_graph=True"):
+        y.backward()
+
+
+@given(expressions())
+def test_explain_after_a_recorded_backward_equals_the_dry_run(program):
+    leaves, out = build(*program)
+    before = ag.explain(out)
+    ag.retain_grads(out)
+    out.backward()
+    after = ag.explain(out)
+    assert [(s.index, s.op, s.output) for s in after.steps] == [
+        (s.index, s.op, s.output) for s in before.steps]
+    for a, b in zip(after.steps, before.steps, strict=True):
+        np.testing.assert_array_equal(a.incoming, b.incoming)
+        assert [i for i, _ in a.contributions] == [i for i, _ in b.contributions]
+        for (_, g), (_, h) in zip(a.contributions, b.contributions, strict=True):
+            np.testing.assert_array_equal(g, h)
+        assert [(s.to, s.slot) for s in a.sends] == [(s.to, s.slot) for s in b.sends]
+    for leaf in leaves:  # the record's totals are what backward wrote
+        total = next((t for t in after.totals if t.name == leaf.name), None)
+        if total is not None:
+            np.testing.assert_allclose(total.total, leaf.grad.data, rtol=1e-12)
+
+
+def test_a_recorded_pass_shows_each_contribution_of_a_fan_out():
+    a = ag.Tensor(3.0, requires_grad=True, name="a")
+    b = a * a
+    b.name = "b"
+    c = b + b * 2.0  # b fans out to two consumers
+    ag.retain_grads(c)
+    c.backward()
+    step = next(s for s in ag.explain(c).steps if s.output == "b")
+    assert sorted(float(g) for _, g in step.contributions) == [1.0, 2.0]
+    assert float(step.incoming) == 3.0
+    assert float(b.grad.data) == 3.0  # every δ is kept
+    assert float(a.grad.data) == 18.0  # 3 · 2a
+
+
+def test_a_recorded_pass_includes_hooks():
+    x = ag.Tensor([1.0, 2.0], requires_grad=True, name="x")
+    h = x * 2.0
+    h.register_hook(lambda g: g * 10.0)
+    out = h.sum()
+    ag.retain_grads(out)
+    out.backward()
+    step = next(s for s in ag.explain(out).steps if s.op == "mul")
+    np.testing.assert_array_equal(step.incoming, [10.0, 10.0])  # after the hook
+    np.testing.assert_array_equal(x.grad.data, [20.0, 20.0])
+
+
+def test_retain_grads_after_backward_raises():
+    x = ag.Tensor([1.0], requires_grad=True)
+    y = (x * 2.0).sum()
+    y.backward()
+    with pytest.raises(RuntimeError, match=r"before output\.backward\(\)"):
+        ag.retain_grads(y)
+    z = (x * 2.0).sum()
+    z.backward(retain_graph=True)
+    with pytest.raises(RuntimeError, match="before"):
+        ag.retain_grads(z)
+
+
+def test_explain_after_a_plain_backward_names_the_opt_in():
+    x = ag.Tensor([1.0], requires_grad=True)
+    y = (x.exp() * 2.0).sum()
+    y.backward()
+    with pytest.raises(RuntimeError, match=r"ag\.retain_grads\(output\)"):
+        ag.explain(y)
+
+
+def test_non_leaf_grad_warns_once_leaves_and_retained_do_not():
+    x = ag.Tensor([1.0], requires_grad=True)
+    h = x * 2.0
+    kept = x * 3.0
+    kept.retain_grad()
+    (h + kept).sum().backward()
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        assert h.grad is None
+    assert len(caught) == 1 and "retain_grad()" in str(caught[0].message)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert x.grad is not None and kept.grad is not None
+
+
+def test_second_order_graphs_are_kept():
+    x = ag.Tensor([0.5, -1.0], requires_grad=True)
+    (g,) = ag.grad((x ** 3).sum(), x, create_graph=True)
+    (h,) = ag.grad(g.sum(), x)
+    np.testing.assert_allclose(h.data, 6 * x.data)
