@@ -27,6 +27,9 @@ from autograd.viz import digraph, draw, retain_grads
 from nn import functional as F
 from nn.mlp import MLP
 from nn.module import Module
+from nn.naming import document_names
+
+__all__ = ["document_names", "draw_model", "loss_graph"]
 
 
 class _CallOrder(ModuleRecorder):
