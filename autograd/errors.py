@@ -86,14 +86,15 @@ def check_choice(op: str, name: str, value: Any, choices: tuple[str, ...]) -> st
 
 def check_finite_rows(op: str, name: str, array: np.ndarray) -> None:
     """Raise ``ValueError`` naming the first row (sample) of ``array`` that holds NaN or
-    ±inf, and the first such value in it; arrays that are not floating pass unchecked."""
+    ±inf — its entry for a 1-D array — and the first such value in it; arrays that are
+    not floating pass unchecked."""
     if array.dtype.kind not in "fc" or array.size == 0:
         return
     finite = np.isfinite(array)
     if finite.all():
         return
     index = np.unravel_index(int(np.argmin(finite)), array.shape)
-    where = f"row {index[0]}" if array.ndim >= 1 else "the value"
+    where = {0: "the value", 1: f"entry {index[0]}"}.get(array.ndim, f"row {index[0]}")
     if array.ndim >= 2:
         where += f", column {', '.join(map(str, index[1:]))}"
     raise ValueError(f"{op}: {name} must be finite, but {where} is {array[index].item()!r}")
