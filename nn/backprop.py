@@ -221,6 +221,7 @@ def deltas(W: Layers, f: Layers, u: Layers, y: Layers, t: np.ndarray,
         element-wise f; for softmax, δ_k = J_kᵀ (y_k − t) per sample with the full
         Jacobian J_k = diag(y_k) − y_k y_kᵀ (not the document's element-wise y − y²);
       - ``"cross_entropy"`` (E = −Σ t ∘ ln y_k, softmax output, one-hot t): δ_k = y_k − t.
+
     Hidden layers (S15): δ_l = (W_{l+1}ᵀ δ_{l+1}) ∘ f'(u_l).
 
     ``t`` is shaped like ``y[-1]`` (units, batch). Returns a list indexed by layer with
