@@ -20,11 +20,11 @@ from nn.neurons import ConvergenceWarning, MCPNeuron, Perceptron
 from nn.serialization import load, save
 from nn.train import evaluate, fit
 
-from nn.drawing import draw_model  # isort: skip  (after the modules it draws)
+from nn.drawing import draw_graph, draw_model  # isort: skip  (after the modules it draws)
 
 __all__ = [
     "MLP", "ConvergenceWarning", "Dropout", "Identity", "Linear", "MCPNeuron", "Module",
     "ModuleList", "Parameter", "Perceptron", "ReLU", "Sequential", "Sigmoid", "Sign",
-    "Softmax", "Step", "Tanh", "backprop", "data", "draw_model", "evaluate", "export", "fit",
-    "functional", "init", "load", "logic", "optim", "save",
+    "Softmax", "Step", "Tanh", "backprop", "data", "draw_graph", "draw_model", "evaluate",
+    "export", "fit", "functional", "init", "load", "logic", "optim", "save",
 ]

@@ -167,3 +167,29 @@ def _constant(value: Any) -> str:
     text = repr(value.item() if hasattr(value, "item") and getattr(value, "size", 2) == 1
                 else value)
     return text if len(text) <= 8 else "…"
+
+
+def layer_formulas(names: dict[str, Tensor]) -> dict[str, str]:
+    """The document's column-notation formulas for the ops making u_l and y_l, keyed by
+    those names (``draw``'s ``formulas=``): u_l = W_l y_{l−1} + b_l with its gradients
+    ∂E/∂W_l = δ_l y_{l−1}ᵀ, ∂E/∂b_l = δ_l, ∂E/∂y_{l−1} = W_lᵀ δ_l (S11, S15, S16), and
+    y_l = f(u_l) with δ_l = ∂E/∂y_l ∘ f′(u_l) (S14, S15)."""
+    formulas: dict[str, str] = {}
+    l = 1
+    while f"u{l}" in names:
+        before = "x" if l == 1 else f"y{l - 1}" if f"y{l - 1}" in names else f"u{l - 1}"
+        bias = f" + b{l}" if f"b{l}" in names else ""
+        lines = [f"u{l} = W{l} {before}{bias}   (S11)",
+                 f"∂E/∂W{l} = δ{l} {before}ᵀ" + (f",  ∂E/∂b{l} = δ{l}" if bias else "")
+                 + "   (S16)"]
+        if l > 1:  # what the layer sends back: the W_lᵀ δ_l of S15
+            lines.append(f"∂E/∂{before} = W{l}ᵀ δ{l}   (S15)")
+        formulas[f"u{l}"] = "\n".join(lines)
+        activation = names.get(f"y{l}")
+        if activation is not None and activation.grad_fn is not None:
+            op = activation.grad_fn
+            delta = (f"δ{l} = Jᵀ ∂E/∂y{l},  J = diag(y{l}) − y{l} y{l}ᵀ   (S10)"
+                     if op.name == "softmax" else f"δ{l} = ∂E/∂y{l} ∘ f′(u{l})   (S14, S15)")
+            formulas[f"y{l}"] = f"y{l} = {op.name}(u{l}):  {op.formula}\n{delta}"
+        l += 1
+    return formulas
