@@ -15,7 +15,7 @@ from hypothesis.extra.numpy import arrays
 import autograd as ag
 import nn
 from autograd import function
-from autograd.scopes import record_modules
+from autograd.scopes import active_recorder, record_modules
 from autograd.viz import GraphvizNotFound, retain_grads
 
 
@@ -248,7 +248,7 @@ def test_recorder_is_reset_after_an_error_and_restores_the_previous_one():
     with record_modules() as outer:
         with record_modules(model):
             pass
-        assert function.scope_recorder is outer
+        assert active_recorder() is outer
 
 
 def test_svg_and_png_are_rendered_and_the_svg_has_the_node_titles(tmp_path):
