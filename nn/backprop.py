@@ -291,3 +291,13 @@ def compare(mlp: Any, x: Any, t: Any, loss: str = "half_sum") -> Any:
     from nn.backprop_report import compare as compare_with_autograd
 
     return compare_with_autograd(mlp, x, t, loss)
+
+
+def check_deltas(deltas_fn: Any, **options: Any) -> Any:
+    """Check a learner's ``deltas_fn(W, f, u, y, t)`` — δ of every layer, written like
+    ``deltas`` above — against autograd: "correct", or the first layer (output first, as
+    backpropagation goes) and entry (unit, sample) where it differs. Options and details:
+    ``nn.exercises.check_deltas``, where it lives because it uses autograd."""
+    from nn.exercises import check_deltas as check
+
+    return check(deltas_fn, **options)
