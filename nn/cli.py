@@ -1,4 +1,4 @@
-"""``python -m nn``: the command line (demo, train, eval, graph).
+"""``python -m nn``: the command line (demo, train, eval, graph, animate).
 
 A saved model is two files: ``model.npz``, the state dict written by ``nn.save``, and
 ``model.npz.json`` beside it, which records what the weights cannot say — the layer
@@ -172,6 +172,27 @@ def cmd_graph(args: argparse.Namespace) -> None:
     print(f"wrote {out}")
 
 
+def cmd_animate(args: argparse.Namespace) -> None:
+    """The document's network (f at the output too), one random sample, E = ½Σ(t − y)²
+    (S12): its forward and backward pass as a step-through page (``ag.animate``)."""
+    from autograd.scopes import record_modules
+    from nn.naming import document_names
+
+    out = Path(args.out)
+    if not out.parent.is_dir():
+        raise OSError(f"--out {out}: folder {out.parent} does not exist")
+    ag.manual_seed(args.seed)
+    model = MLP(args.sizes, activation=args.activation, output_activation=args.activation)
+    generator = ag.get_generator()
+    x = ag.Tensor(generator.standard_normal((1, args.sizes[0])))
+    t = ag.Tensor(generator.random((1, args.sizes[-1])))
+    with record_modules(model):
+        loss = F.mse_loss(model(x), t, reduction="half_sum")
+    animation = ag.animate(loss, quiz=args.quiz, names=document_names(model, loss))
+    animation.save(out)
+    print(f"wrote {out}: {len(animation)} steps; open it in a browser (← → step, space plays)")
+
+
 def cmd_demo(args: argparse.Namespace) -> None:
     from nn.demo import run
 
@@ -230,6 +251,18 @@ def make_parser() -> argparse.ArgumentParser:
     graph.add_argument("--out", default="graph.svg",
                        help="output file; format from the extension: svg, png, pdf, dot")
     graph.set_defaults(run=cmd_graph)
+
+    animate = commands.add_parser("animate", help="step through a small MLP's backward pass "
+                                  "in the browser (one self-contained HTML file)")
+    animate.add_argument("--sizes", type=parse_sizes, default=[3, 3, 3],
+                         help="layer sizes (3,3,3: the document's network)")
+    animate.add_argument("--activation", choices=ACTIVATIONS, default="sigmoid",
+                         help="activation, also at the output (sigmoid)")
+    animate.add_argument("--seed", type=int, default=0, help="seed of weights and sample (0)")
+    animate.add_argument("--quiz", action="store_true",
+                         help="practice mode: type each gradient before it is shown")
+    animate.add_argument("--out", default="backprop.html", help="the page (backprop.html)")
+    animate.set_defaults(run=cmd_animate)
     return parser
 
 

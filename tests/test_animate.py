@@ -171,3 +171,15 @@ def test_bad_arguments_are_named():
         ag.animate(x * 2, max_ops=0)
     with pytest.raises(OSError, match="does not exist"):
         ag.animate(x * 2).save("/no/such/folder/page.html")
+
+
+def test_command_line_writes_the_document_network_page(tmp_path, capsys):
+    from nn.cli import main
+
+    out = tmp_path / "backprop.html"
+    assert main(["animate", "--sizes", "3,3,3", "--out", str(out)]) == 0
+    data = page_data(out.read_text())
+    assert len(data["frames"]) == 17  # frame 0, 8 forward and 8 backward steps
+    assert "δ1" in out.read_text() and "wrote" in capsys.readouterr().out
+    assert main(["animate", "--out", str(tmp_path / "no" / "page.html")]) == 2
+    assert "does not exist" in capsys.readouterr().err
