@@ -159,7 +159,8 @@ def cmd_graph(args: argparse.Namespace) -> None:
     fmt = out.suffix.lstrip(".").lower()
     if fmt not in ("svg", "png", "pdf", "dot", "gv"):
         raise ValueError(f"--out {out}: the extension must be .svg, .png, .pdf, .dot or .gv")
-    graph = loss_graph(args.sizes, args.activation, args.seed)
+    graph = loss_graph(args.sizes, args.activation, args.seed, rankdir=args.rankdir,
+                       show_formula=args.formula)
     if fmt in ("dot", "gv"):
         out.write_text(graph.source)
     else:
@@ -243,13 +244,17 @@ def make_parser() -> argparse.ArgumentParser:
     evaluate_.add_argument("--load", metavar="PATH", required=True, help="model .npz")
 
     graph = commands.add_parser("graph", help="draw a small MLP's loss graph after backward")
-    graph.add_argument("--sizes", type=parse_sizes, default=[2, 3, 1],
-                       help="layer sizes (2,3,1)")
+    graph.add_argument("--sizes", type=parse_sizes, default=[3, 3, 3],
+                       help="layer sizes (3,3,3: the document's network)")
     graph.add_argument("--activation", choices=ACTIVATIONS, default="sigmoid",
                        help="activation (sigmoid)")
     graph.add_argument("--seed", type=int, default=0, help="seed of the weights (0)")
     graph.add_argument("--out", default="graph.svg",
                        help="output file; format from the extension: svg, png, pdf, dot")
+    graph.add_argument("--rankdir", choices=("TB", "LR", "BT", "RL"), default="TB",
+                       help="direction from input to loss (TB: top to bottom)")
+    graph.add_argument("--formula", action="store_true", help="write each op's local "
+                       "derivative (the layers' in the document's column notation)")
     graph.set_defaults(run=cmd_graph)
 
     animate = commands.add_parser("animate", help="step through a small MLP's backward pass "
