@@ -1,4 +1,4 @@
-"""Graduating a model to PyTorch and ONNX, verified (issue 14).
+"""Graduating a model to PyTorch and ONNX, verified.
 
 ``to_torch(model)`` rebuilds an ``nn.MLP`` or ``nn.Sequential`` as a
 ``torch.nn.Sequential`` with the same weights; ``verify(model, torch_model, x, t)``
