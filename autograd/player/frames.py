@@ -11,13 +11,13 @@ computes anything about the pass.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 
 from autograd.explain import Explanation, Step
+from autograd.latex import pre_activation_layer
 from autograd.player.graph import GraphIds, input_ids
 from autograd.viz import GraphView, format_values, tensor_key
 
@@ -69,9 +69,9 @@ def contributions(step: Step, received: dict) -> list[tuple[int, np.ndarray]]:
 
 
 def delta_name(label: str) -> str | None:
-    """δ_l for the document's pre-activation u_l (S13: δ_l = ∂E/∂u_l), else None."""
-    match = re.fullmatch(r"u(\d+)", label)
-    return f"δ{match.group(1)}" if match else None
+    """δl for the document's pre-activation ul (S13: δ_l = ∂E/∂u_l), else None."""
+    layer = pre_activation_layer(label)
+    return f"δ{layer}" if layer else None
 
 
 def gradient_texts(parts: list[tuple[int, np.ndarray]], label: str) -> list[list[str]]:
