@@ -17,6 +17,7 @@ import autograd as ag
 import nn
 from nn import backprop as bp
 from nn import functional as F
+from nn.cli import main
 from nn.drawing import draw_graph, draw_model, loss_formula, loss_graph
 
 needs_dot = pytest.mark.skipif(shutil.which("dot") is None,
@@ -87,6 +88,7 @@ def test_formulas_in_the_documents_column_notation_replace_the_row_wise_ones():
     text = "".join(label(attrs) for attrs in nodes(source).values())
     for formula in ["u1 = W1 x + b1", "∂E/∂W1 = δ1 xᵀ,  ∂E/∂b1 = δ1", "u2 = W2 y1 + b2",
                     "∂E/∂W2 = δ2 y1ᵀ", "∂E/∂y1 = W2ᵀ δ2", "δ1 = ∂E/∂y1 ∘ f′(u1)",
+                    "y1 = sigmoid(u1),  f′(u1) = y1(1 − y1)",
                     "δ2 = Jᵀ ∂E/∂y2,  J = diag(y2) − y2 y2ᵀ"]:  # softmax is not element-wise
         assert formula in text
     assert "G·W" not in text  # the row-wise u = x·Wᵀ + b formula is replaced
@@ -176,3 +178,15 @@ def test_svg_tooltips_hold_every_value_of_a_summarised_tensor():
     numbers = [float(v) for v in re.findall(r"-?\d+\.?\d*(?:e-?\d+)?", data.split("\n", 2)[2])]
     np.testing.assert_allclose(numbers, values.ravel(), rtol=1e-5)
     assert np.allclose([float(v) for v in re.findall(r"\d+\.?\d*", grad)], 2.0)
+
+
+def test_the_graph_command_draws_the_3_3_3_network_top_to_bottom(tmp_path, capsys):
+    out = tmp_path / "g.dot"
+    assert main(["graph", "--out", str(out)]) == 0
+    source = out.read_text()
+    assert "rankdir=TB" in source
+    assert not any("u1 = W1 x" in label(attrs) for attrs in nodes(source).values())
+    assert set(clusters(source)) == {"layers.0: Linear(3→3)", "layers.1: Linear(3→3)"}
+    assert main(["graph", "--out", str(out), "--rankdir", "LR", "--formula"]) == 0
+    source = out.read_text()
+    assert "rankdir=LR" in source and "u2 = W2 y1 + b2" in source
