@@ -2,6 +2,7 @@
 real rendering with the `dot` program, and drawing never changing a graph or gradient."""
 
 import re
+import shutil
 import xml.etree.ElementTree as ET
 
 import graphviz
@@ -251,6 +252,8 @@ def test_recorder_is_reset_after_an_error_and_restores_the_previous_one():
         assert active_recorder() is outer
 
 
+@pytest.mark.skipif(shutil.which("dot") is None,
+                    reason="rendering needs the Graphviz 'dot' program")
 def test_svg_and_png_are_rendered_and_the_svg_has_the_node_titles(tmp_path):
     x = ag.Tensor([1.0, 2.0], requires_grad=True, name="x")
     y = ((x + x) * x).sum()
