@@ -117,6 +117,18 @@ class Explanation:
         sums = [f"- `{line}`" for line in self.sums()]
         return "\n".join([f"**backward pass of `{self.output}`**", "", *lines, "", *sums])
 
+    def to_latex(self) -> str:
+        """Each chain-rule step as a display equation ``$$…$$`` that MathJax and KaTeX
+        both render, e.g. δ₁ = (W₂ᵀ δ₂) ⊙ σ′(u₁) for the document's network (S15);
+        see ``autograd.latex``. Jupyter shows these under the table."""
+        from autograd.latex import explanation_latex
+
+        return "\n".join(explanation_latex(self))
+
+    def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, str]:
+        return {"text/markdown": f"{self._repr_markdown_()}\n\n{self.to_latex()}",
+                "text/plain": str(self)}
+
 
 def explain(output: Tensor, inputs: Tensor | Sequence[Tensor] | None = None,
             gradient: Any = None, names: dict[str, Tensor] | None = None,

@@ -16,16 +16,19 @@ class GradcheckError(RuntimeError):
 
 def numerical_jacobian(fn: Callable, inputs: Sequence[Tensor], index: int,
                        eps: float) -> np.ndarray:
-    """J[k, i] ≈ (f(x + εeᵢ)_k − f(x − εeᵢ)_k) / 2ε for input ``index``, in float64."""
+    """J[k, i] ≈ (f(x + εeᵢ)_k − f(x − εeᵢ)_k) / 2ε for input ``index``, in float64.
+    Each entry is put back after its two calls, also when ``fn`` raises."""
     x = inputs[index].data
     columns = []
     for i in np.ndindex(x.shape):
         original = x[i]
-        x[i] = original + eps
-        plus = np.array(fn(*inputs).data, dtype=np.float64)
-        x[i] = original - eps
-        minus = np.array(fn(*inputs).data, dtype=np.float64)
-        x[i] = original
+        try:  # fn may raise at a perturbed point: the input is restored all the same
+            x[i] = original + eps
+            plus = np.array(fn(*inputs).data, dtype=np.float64)
+            x[i] = original - eps
+            minus = np.array(fn(*inputs).data, dtype=np.float64)
+        finally:
+            x[i] = original
         columns.append(((plus - minus) / (2 * eps)).ravel())
     size = np.asarray(fn(*inputs).data).size
     return np.stack(columns, axis=1) if columns else np.zeros((size, 0))

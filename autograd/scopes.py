@@ -1,16 +1,18 @@
 """Module scopes: which ``nn.Module`` call made each graph node, for the drawing's clusters.
 
-While ``record_modules(model)`` is active, ``autograd.function.scope_recorder`` is a
-``ModuleRecorder``; ``Module.__call__`` wraps its forward in ``recorder.enter(module)`` and
-``Function.apply`` stores ``recorder.current()`` on every new node as ``node.scope``.
-Outside the block nothing is recorded and the engine pays one ``is None`` test per op.
-The recorder is one process-wide setting: record in one thread at a time.
+While ``record_modules(model)`` is active, ``Module.__call__`` wraps its forward in
+``recorder.enter(module)`` and ``Function.apply`` stores ``recorder.current()`` on every
+new node as ``node.scope``. Recording is per thread: ``autograd.function.scope_recorder``
+is a dispatcher, set while any thread records, that forwards each call to the calling
+thread's own recorder (and records nothing for a thread that is not recording). When no
+thread records it is None, and the engine pays one ``is None`` test per op.
 """
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
-from contextlib import AbstractContextManager, contextmanager
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass
 from typing import Any
 
@@ -99,16 +101,54 @@ class ModuleRecorder:
         return self._scopes[key][0]
 
 
+class _PerThread:
+    """The ``scope_recorder`` while any thread records: ``current()`` and ``enter()`` of
+    the calling thread's innermost active recorder, or nothing in a thread without one."""
+
+    def __init__(self) -> None:
+        self.local = threading.local()
+        self.lock = threading.Lock()
+        self.threads_recording = 0
+
+    def active(self) -> Any:
+        return getattr(self.local, "recorder", None)
+
+    def current(self) -> Any:
+        recorder = self.active()
+        return None if recorder is None else recorder.current()
+
+    def enter(self, module: Any) -> AbstractContextManager[Any]:
+        recorder = self.active()
+        return nullcontext() if recorder is None else recorder.enter(module)
+
+
+_per_thread = _PerThread()
+
+
+def active_recorder() -> Any:
+    """The recorder the calling thread records with (the innermost ``recording`` block's),
+    or None."""
+    return _per_thread.active()
+
+
 @contextmanager
-def recording(recorder: ModuleRecorder) -> Iterator[ModuleRecorder]:
-    """Make ``recorder`` the active ``scope_recorder`` inside the block; the previous one
-    (normally None) is restored on exit, also on error."""
-    previous = function.scope_recorder
-    function.scope_recorder = recorder
+def recording(recorder: Any) -> Iterator[Any]:
+    """Make ``recorder`` (anything with ``current()`` and ``enter(module)``, such as a
+    ``ModuleRecorder``) this thread's recorder inside the block; the thread's previous one
+    (normally None) is restored on exit, also on error. Other threads are not affected."""
+    previous = _per_thread.active()
+    _per_thread.local.recorder = recorder
+    with _per_thread.lock:
+        _per_thread.threads_recording += 1
+        function.scope_recorder = _per_thread
     try:
         yield recorder
     finally:
-        function.scope_recorder = previous
+        _per_thread.local.recorder = previous
+        with _per_thread.lock:
+            _per_thread.threads_recording -= 1
+            if _per_thread.threads_recording == 0:
+                function.scope_recorder = None
 
 
 def record_modules(model: Any = None) -> AbstractContextManager[ModuleRecorder]:

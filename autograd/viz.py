@@ -3,22 +3,24 @@
 Nothing here changes a graph or a gradient; the engine does not know this module exists.
 The graph is walked iteratively from the outputs (breadth first), so a graph of 100,000
 ops produces DOT source; beyond ``max_ops`` the ops farthest from the outputs are left
-out and one note node says how many. ``graphviz`` is imported only when drawing.
+out and one note node says how many. ``graphviz`` is imported only when drawing
+(``autograd.rendering``).
 """
 
 from __future__ import annotations
 
-import functools
 import html
+import re
 from collections import deque
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
 from autograd.function import Function
+from autograd.rendering import GraphvizNotFound as GraphvizNotFound  # re-exported
+from autograd.rendering import digraph
 from autograd.scopes import ModuleScope
 from autograd.tensor import Tensor
 
@@ -29,24 +31,10 @@ SMALL = 16
 FILLS = {"output": "#c8e6c9", "parameter": "#ffe0b2", "leaf": "#bbdefb",
          "constant": "#eeeeee", "": "#ffffff", "op": "#fff9c4"}
 
-INSTALL_HINT = (
-    "rendering needs the Graphviz 'dot' program, which is not on PATH; install it with "
-    "'apt-get install graphviz' (Debian/Ubuntu), 'brew install graphviz' (macOS) or "
-    "'conda install graphviz', or from https://graphviz.org/download/ — the DOT text is "
-    "available without it as .source"
-)
-
-
 #: What a node shows for a tensor whose values backward freed, and how to keep them.
 FREED = "values freed by backward"
 FREED_HINT = ("values freed by backward: call ag.retain_grads(output) before "
               "output.backward() to keep every value and gradient")
-
-
-class GraphvizNotFound(RuntimeError):
-    """Raised by ``render``/``pipe`` of a drawing when the ``dot`` program is missing;
-    the error raised is also a ``graphviz.ExecutableNotFound``, so code written for
-    graphviz catches it too."""
 
 
 def format_values(values: Any) -> str:
@@ -60,6 +48,16 @@ def format_values(values: Any) -> str:
 
 def _g(v: Any) -> str:
     return f"{v:.4g}"
+
+
+#: Tooltips list tensors of up to this many entries in full.
+TOOLTIP_ENTRIES = 4096
+
+
+def full_values(values: Any) -> str:
+    """Every entry (6 significant digits) for the SVG tooltip, up to ``TOOLTIP_ENTRIES``."""
+    return np.array2string(np.asarray(values), separator=", ", max_line_width=100,
+                           threshold=TOOLTIP_ENTRIES, precision=6)
 
 
 def tensor_key(t: Tensor) -> int:
@@ -172,25 +170,75 @@ def _rows(*rows: str) -> str:
     return f'<<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="1">{body}</TABLE>>'
 
 
-def tensor_label(t: Tensor, name: str, kind: str, show_data: bool, show_grad: bool) -> str:
-    """HTML label: name and role, shape and dtype, data, gradient (when there is one)."""
+def gradient_name(name: str) -> str:
+    """How a tensor's gradient is written: δ_l for the document's pre-activation u_l
+    (S13: δ_l = ∂E/∂u_l), else ``grad``."""
+    layer = re.fullmatch(r"u(\d+)", name)
+    return f"δ{layer.group(1)}" if layer else "grad"
+
+
+def tensor_label(t: Tensor, name: str, kind: str, show_data: bool, show_grad: bool,
+                 show_dtype: bool = False) -> str:
+    """HTML label: name and role, shape (and dtype if asked), data, gradient (when there
+    is one, written δ_l for a tensor named u_l)."""
     title = f"<B>{html.escape(name)}</B>" + (f"  <I>{kind}</I>" if kind else "")
-    shape = f'<FONT POINT-SIZE="10">{html.escape(str(t.shape))} {t.dtype}</FONT>'
-    data = ""
-    if t.freed:
-        data = f'<FONT COLOR="#777777"><I>{FREED}</I></FONT>'
-    elif show_data:
-        data = _html("data " + format_values(t.data))
-    grad = ""
+    shape = html.escape(str(t.shape)) + (f" {t.dtype}" if show_dtype else "")
+    shown = []
+    if show_data and not t.freed:
+        shown.append(("data", t.data, ""))
     if show_grad and t._grad is not None:
-        grad = f'<FONT COLOR="#b71c1c">{_html("grad " + format_values(t._grad.data))}</FONT>'
-    return _rows(title, shape, data, grad)
+        shown.append((gradient_name(name), t._grad.data, "#b71c1c"))
+    freed = f'<FONT COLOR="#777777"><I>{FREED}</I></FONT>' if t.freed else ""
+    return _rows(title, f'<FONT POINT-SIZE="10">{shape}</FONT>', freed, values_html(shown))
 
 
-def op_label(node: Function, show_formula: bool) -> str:
+def values_html(shown: list[tuple[str, Any, str]]) -> str:
+    """A table of ``(caption, values, colour)`` rows. Vectors and matrices of at most
+    ``SMALL`` entries are grids of right-aligned numbers between bars — narrower than a
+    printed array, and read as the matrix they are; anything else is written as
+    ``format_values`` does."""
+    rows = []
+    for caption, values, colour in shown:
+        def paint(text: str, colour: str = colour) -> str:
+            return f'<FONT COLOR="{colour}">{text}</FONT>' if colour else text
+
+        a = np.asarray(values)
+        if a.size > SMALL or a.ndim not in (1, 2) or a.size == 0:
+            cells = f'<TD ALIGN="LEFT" BALIGN="LEFT">{paint(_html(format_values(a)))}</TD>'
+        else:
+            grid = "".join("<TR>" + "".join(f'<TD ALIGN="RIGHT">{paint(_g(v))}</TD>'
+                                            for v in row) + "</TR>" for row in np.atleast_2d(a))
+            bars = f' COLOR="{colour}"' if colour else ""
+            cells = (f'<TD BORDER="1" SIDES="LR"{bars}><TABLE BORDER="0" CELLSPACING="0" '
+                     f'CELLPADDING="2">{grid}</TABLE></TD>')
+        rows.append(f'<TR><TD ALIGN="LEFT">{paint(html.escape(caption))} </TD>{cells}</TR>')
+    if not rows:
+        return ""
+    return f'<TABLE BORDER="0" CELLSPACING="1" CELLPADDING="0">{"".join(rows)}</TABLE>'
+
+
+def tensor_tooltip(t: Tensor, name: str, show_data: bool = True, show_grad: bool = True) -> str:
+    """The hover text of a tensor's node: its name, shape, dtype and every value of what
+    the label shows."""
+    lines = [f"{name}  {t.shape} {t.dtype}"]
+    if show_data and not t.freed:
+        lines += ["data", full_values(t.data)]
+    if show_grad and t._grad is not None:
+        gradient = gradient_name(name)
+        lines += [f"{gradient} = ∂E/∂{name}" if gradient != "grad" else "grad",
+                  full_values(t._grad.data)]
+    return dot_lines("\n".join(lines))
+
+
+def dot_lines(text: str) -> str:
+    """``text`` for a DOT attribute such as a tooltip: line breaks as DOT's ``\\n``."""
+    return text.replace("\n", r"\n")
+
+
+def op_label(node: Function, show_formula: bool, formula: str | None = None) -> str:
     """HTML label: the op name — in call form ``mul(·, 2)`` when it has constant
     arguments, ``·`` marking tensor inputs, trailing None/False defaults left out — and
-    optionally its local derivative."""
+    optionally its local derivative (``formula``, else the op's own)."""
     title = node.name
     inputs = list(node.inputs)
     while inputs and (inputs[-1] is None or inputs[-1] is False):
@@ -198,8 +246,8 @@ def op_label(node: Function, show_formula: bool) -> str:
     if any(not isinstance(x, Tensor) for x in inputs):
         args = ", ".join("·" if isinstance(x, Tensor) else _short(x) for x in inputs)
         title = f"{node.name}({args})"
-    formula = node.formula if show_formula else ""
-    small = f'<FONT POINT-SIZE="10">{html.escape(formula)}</FONT>' if formula else ""
+    formula = (formula or node.formula) if show_formula else ""
+    small = f'<FONT POINT-SIZE="10">{_html(formula)}</FONT>' if formula else ""
     return _rows(f"<B>{html.escape(title)}</B>", small)
 
 
@@ -212,7 +260,9 @@ def _short(value: Any) -> str:
 
 def draw(tensors: Tensor | Sequence[Tensor], show_data: bool = True, show_grad: bool = True,
          show_formula: bool = False, names: dict[str, Tensor] | None = None,
-         rankdir: str = "LR", max_ops: int | None = 500) -> Any:
+         rankdir: str = "TB", max_ops: int | None = 500, show_dtype: bool = False,
+         formulas: dict[str, str] | None = None,
+         collapse: dict[str, tuple[Tensor, Sequence[Tensor]]] | None = None) -> Any:
     """The computation graph behind one or several output tensors, as a graphviz.Digraph.
 
     Parameters
@@ -221,19 +271,30 @@ def draw(tensors: Tensor | Sequence[Tensor], show_data: bool = True, show_grad: 
         The outputs; everything they were computed from is drawn.
     show_data, show_grad : bool
         Write each tensor's values / its ``.grad`` into its node (small tensors in full,
-        larger ones as min/mean/max). Intermediate tensors have a ``.grad`` only if
-        ``retain_grad()`` was called before backward — ``retain_grads(output)`` does it
-        for the whole graph, so that every δ of the backward pass (S13–S15) is shown.
+        larger ones as min/mean/max; the SVG tooltip of a node lists every value).
+        Intermediate tensors have a ``.grad`` only if ``retain_grad()`` was called before
+        backward — ``retain_grads(output)`` does it for the whole graph, so that every δ of
+        the backward pass (S13–S15) is shown. A tensor named ``u1``, ``u2``, … (the
+        document's pre-activations) has its gradient written δ1, δ2, … (S13).
     show_formula : bool
         Write each op's local derivative (``Function.formula``) under its name. Off by
         default: formulas make a network's graph wide.
     names : dict name → Tensor, optional
-        Names for tensors (otherwise ``tensor.name``, a parameter's dotted name, or t1, t2…).
-    rankdir : "LR", "TB", "RL" or "BT"
-        Direction of the flow from inputs to outputs.
+        Names for tensors (otherwise ``tensor.name``, a parameter's dotted name, or t1, t2…);
+        ``nn.drawing.document_names(model, loss)`` gives an MLP's the document's names.
+    rankdir : "TB", "LR", "BT" or "RL"
+        Direction of the flow from inputs to outputs: top to bottom by default.
     max_ops : int or None
         Draw at most this many op nodes, those nearest the outputs; a note node counts
         the rest. None draws everything.
+    show_dtype : bool
+        Write each tensor's dtype beside its shape.
+    formulas : dict name → text, optional
+        The formula shown (with ``show_formula``) for the op that made the tensor of that
+        name, instead of the op's own — e.g. the document's column notation for a layer.
+    collapse : dict label → (output, inputs), optional
+        Draw the ops that compute ``output`` from ``inputs`` (and from any leaf they reach)
+        as one node titled ``label``, e.g. ``{"E = ½Σ(t − y)²": (loss, [y])}``.
 
     Tensors are boxes and ops are ellipses, with one edge from a tensor to each op that
     uses it (labelled ×k when the op takes it k times: ``x + x``) and one from each op to
@@ -250,9 +311,14 @@ def draw(tensors: Tensor | Sequence[Tensor], show_data: bool = True, show_grad: 
         raise ValueError(f"draw: max_ops must be None or ≥ 0, got {max_ops}")
     view = walk(_outputs(tensors, "draw"))
     labels = tensor_labels(view, names)
-    kept = view.ops if max_ops is None else view.ops[:max_ops]
+    groups = _groups(view, collapse or {})
+    labels.update((tensor_key(output), label) for label, (output, _) in (collapse or {}).items())
+    keys = {name: key for key, name in labels.items()}
+    op_formulas = {keys[name]: text for name, text in (formulas or {}).items() if name in keys}
+    drawable = [node for node in view.ops if id(node) not in groups]
+    kept = drawable if max_ops is None else drawable[:max_ops]
     dot = digraph("computation graph", rankdir=rankdir)
-    clusters = _Clusters(dot)
+    clusters = _Clusters(dot, kept)
     # the cluster of each tensor: its op's module, or for a parameter the module owning it
     home = {id(p): scope for node in kept if isinstance(node.scope, ModuleScope)
             for scope in node.scope.chain() for _, p in scope.parameters}
@@ -265,8 +331,10 @@ def draw(tensors: Tensor | Sequence[Tensor], show_data: bool = True, show_grad: 
             node_ids[key] = f"tensor{len(node_ids) + 1}"
             kind = role(t, key in view.roots)
             clusters.container(home.get(key)).node(
-                node_ids[key], tensor_label(t, labels[key], kind, show_data, show_grad),
-                shape="box", style="rounded,filled", fillcolor=FILLS[kind],
+                node_ids[key],
+                tensor_label(t, labels[key], kind, show_data, show_grad, show_dtype),
+                tooltip=tensor_tooltip(t, labels[key], show_data, show_grad), shape="box",
+                style="rounded,filled", fillcolor=FILLS[kind],
                 fontcolor="#777777" if kind == "constant" else "black",
                 penwidth="2" if kind == "output" else "1")
         return node_ids[key]
@@ -276,110 +344,101 @@ def draw(tensors: Tensor | Sequence[Tensor], show_data: bool = True, show_grad: 
             add_tensor(key)
     for i, node in enumerate(kept, start=1):
         op_id = f"op{i}"
+        formula = op_formulas.get(id(node))
         clusters.container(home.get(id(node))).node(
-            op_id, op_label(node, show_formula), shape="ellipse", style="filled",
-            fillcolor=FILLS["op"])
+            op_id, op_label(node, show_formula, formula), shape="ellipse", style="filled",
+            fillcolor=FILLS["op"], tooltip=dot_lines(formula or node.formula or node.name))
         dot.edge(op_id, add_tensor(id(node)))
         for key, slots in view.uses[id(node)]:
             tail = add_tensor(key)
             dot.edge(tail, op_id, label=f"×{len(slots)}" if len(slots) > 1 else None)
-    _note_cut(dot, view, kept, node_ids, max_ops)
-    if any(view.tensors[key].freed for key in node_ids):
+    _group_edges(dot, view, groups, add_tensor)
+    _note_cut(dot, view, drawable, kept, node_ids, max_ops)
+    if any(view.tensors[key].freed for key in node_ids if key in view.tensors):
         dot.attr(label=FREED_HINT, labelloc="b", fontsize="10", fontcolor="#777777")
     clusters.close()
     return dot
 
 
-def _note_cut(dot: Any, view: GraphView, kept: list[Function], node_ids: dict[int, str],
-              max_ops: int | None) -> None:
+def _groups(view: GraphView, collapse: dict[str, tuple[Tensor, Sequence[Tensor]]]
+            ) -> dict[int, int]:
+    """id(op) → tensor key of its collapsed group's output, for each op inside a group:
+    the ops met walking back from the output, stopping at the inputs and at leaves."""
+    ops = {id(node) for node in view.ops}
+    members: dict[int, int] = {}
+    for label, (output, inputs) in collapse.items():
+        end = tensor_key(output)
+        if end not in ops:
+            raise ValueError(f"draw: collapse {label!r}: its output is not made by an op "
+                             "of the drawn graph")
+        stop = {tensor_key(t) for t in inputs}
+        stack = [end]
+        while stack:
+            key = stack.pop()
+            if key in stop or key not in ops or key in members:
+                continue
+            members[key] = end
+            stack.extend(k for k, _ in view.uses[key])
+    return members
+
+
+def _group_edges(dot: Any, view: GraphView, groups: dict[int, int], add_tensor: Any) -> None:
+    """One edge from each tensor a collapsed group reads to the group's output node."""
+    edges = [(key, end) for op, end in groups.items() for key, _ in view.uses[op]
+             if key not in groups]
+    for key, end in dict.fromkeys(edges):
+        dot.edge(add_tensor(key), add_tensor(end))
+
+
+def _note_cut(dot: Any, view: GraphView, drawable: list[Function], kept: list[Function],
+              node_ids: dict[int, str], max_ops: int | None) -> None:
     """One note node for the ops left out, pointing at the tensors they made."""
-    hidden = len(view.ops) - len(kept)
+    hidden = len(drawable) - len(kept)
     if hidden == 0:
         return
     dot.node("cut", f"⋯ {hidden:,} more ops not drawn (max_ops={max_ops}; "
                     "draw(..., max_ops=None) draws all)", shape="note", style="filled",
              fillcolor="#ffcdd2")
-    drawn_ops = {id(node) for node in kept}
+    left_out = {id(node) for node in drawable} - {id(node) for node in kept}
     for key, node_id in node_ids.items():
-        t = view.tensors[key]
-        if t.grad_fn is not None and id(t.grad_fn) not in drawn_ops:
+        if key in left_out:
             dot.edge("cut", node_id, style="dashed")
 
 
 class _Clusters:
-    """One nested ``subgraph cluster_…`` per module call scope, created on first use."""
+    """One nested ``subgraph cluster_…`` per boxed module call scope, created on first use.
 
-    def __init__(self, dot: Any) -> None:
+    A call gets a box when it owns parameters or made at least two of the drawn ops (a
+    lone ``sigmoid`` names itself), and is not the recorded model itself (``path`` "":
+    its box would hold everything)."""
+
+    def __init__(self, dot: Any, ops: list[Function]) -> None:
         self.dot = dot
         self.graphs: dict[int, tuple[ModuleScope, Any]] = {}
+        made: dict[int, int] = {}
+        for node in ops:
+            if isinstance(node.scope, ModuleScope):
+                for scope in node.scope.chain():
+                    made[id(scope)] = made.get(id(scope), 0) + 1
+        self.boxed = {id(scope) for node in ops if isinstance(node.scope, ModuleScope)
+                      for scope in node.scope.chain()
+                      if scope.path and (scope.parameters or made[id(scope)] >= 2)}
+
+    def _chain(self, scope: ModuleScope | None) -> list[ModuleScope]:
+        return [s for s in scope.chain() if id(s) in self.boxed] if scope else []
 
     def container(self, scope: ModuleScope | None) -> Any:
-        if scope is None:
-            return self.dot
-        for s in scope.chain():
+        chain = self._chain(scope)
+        for s in chain:
             if id(s) not in self.graphs:
                 graph = type(self.dot)(name=f"cluster_{len(self.graphs)}", graph_attr={
                     "label": s.label, "style": "rounded,dashed", "color": "#546e7a"})
                 self.graphs[id(s)] = (s, graph)
-        return self.graphs[id(scope)][1]
+        return self.graphs[id(chain[-1])][1] if chain else self.dot
 
     def close(self) -> None:
         """Nest the clusters, innermost first (``subgraph`` copies the body it is given)."""
         for scope, graph in sorted(self.graphs.values(), key=lambda sg: -len(sg[0].chain())):
-            parent = self.graphs[id(scope.parent)][1] if scope.parent else self.dot
+            outer = self._chain(scope.parent)
+            parent = self.graphs[id(outer[-1])][1] if outer else self.dot
             parent.subgraph(graph)
-
-
-def digraph(name: str, **graph_attr: str) -> Any:
-    """An empty graphviz.Digraph (Helvetica 11 nodes) whose ``render``, ``pipe`` and
-    Jupyter display explain how to install Graphviz when ``dot`` is missing."""
-    return _drawing_class()(name=name, graph_attr=graph_attr,
-                            node_attr={"fontname": "Helvetica", "fontsize": "11"})
-
-
-@functools.cache
-def _missing_dot_error() -> type:
-    import graphviz
-
-    class MissingDot(GraphvizNotFound, graphviz.ExecutableNotFound):
-        def __init__(self, message: str) -> None:
-            RuntimeError.__init__(self, message)
-
-    return MissingDot
-
-
-@contextmanager
-def _explain_missing_dot() -> Iterator[None]:
-    import graphviz
-
-    try:
-        yield
-    except graphviz.ExecutableNotFound as error:
-        if isinstance(error, GraphvizNotFound):
-            raise
-        raise _missing_dot_error()(INSTALL_HINT) from error
-
-
-@functools.cache
-def _drawing_class() -> type:
-    """graphviz.Digraph whose rendering says how to install Graphviz when ``dot`` is
-    missing (built on first use, so importing autograd does not import graphviz)."""
-    import graphviz
-
-    class Drawing(graphviz.Digraph):
-        def render(self, *args: Any, **kwargs: Any) -> Any:
-            with _explain_missing_dot():
-                return super().render(*args, **kwargs)
-
-        def pipe(self, *args: Any, **kwargs: Any) -> Any:
-            with _explain_missing_dot():
-                return super().pipe(*args, **kwargs)
-
-        def _repr_mimebundle_(self, include: Any = None, exclude: Any = None,
-                              **kwargs: Any) -> dict:
-            try:
-                return super()._repr_mimebundle_(include, exclude, **kwargs)
-            except GraphvizNotFound as error:  # show the DOT text instead of a traceback
-                return {"text/plain": f"{error}\n\n{self.source}"}
-
-    return Drawing

@@ -5,13 +5,14 @@ historical units (``nn.neurons``), the multilayer perceptron (``nn.mlp``), losse
 activations as functions (``nn.functional``), initialisers (``nn.init``), optimizers
 (``nn.optim``), saving (``nn.serialization``), data sets (``nn.data``), the training
 loop (``nn.train``), the document's hand derivation (``nn.backprop``), the exhaustive
-threshold-unit search (``nn.logic``) and layer diagrams (``nn.drawing``).
+threshold-unit search (``nn.logic``), layer diagrams (``nn.drawing``) and the
+export to PyTorch and ONNX (``nn.export``).
 """
 
 # functional first: nn.losses (which it re-exports) imports from it.
 from nn import functional  # isort: split
 
-from nn import backprop, data, init, logic, optim
+from nn import backprop, data, export, init, logic, optim
 from nn.layers import Dropout, Identity, Linear, ReLU, Sigmoid, Sign, Softmax, Step, Tanh
 from nn.mlp import MLP
 from nn.module import Module, ModuleList, Parameter, Sequential
@@ -19,11 +20,11 @@ from nn.neurons import ConvergenceWarning, MCPNeuron, Perceptron
 from nn.serialization import load, save
 from nn.train import evaluate, fit
 
-from nn.drawing import draw_model  # isort: skip  (after the modules it draws)
+from nn.drawing import draw_graph, draw_model  # isort: skip  (after the modules it draws)
 
 __all__ = [
     "MLP", "ConvergenceWarning", "Dropout", "Identity", "Linear", "MCPNeuron", "Module",
     "ModuleList", "Parameter", "Perceptron", "ReLU", "Sequential", "Sigmoid", "Sign",
-    "Softmax", "Step", "Tanh", "backprop", "data", "draw_model", "evaluate", "fit",
-    "functional", "init", "load", "logic", "optim", "save",
+    "Softmax", "Step", "Tanh", "backprop", "data", "draw_graph", "draw_model", "evaluate",
+    "export", "fit", "functional", "init", "load", "logic", "optim", "save",
 ]

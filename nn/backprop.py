@@ -221,6 +221,7 @@ def deltas(W: Layers, f: Layers, u: Layers, y: Layers, t: np.ndarray,
         element-wise f; for softmax, δ_k = J_kᵀ (y_k − t) per sample with the full
         Jacobian J_k = diag(y_k) − y_k y_kᵀ (not the document's element-wise y − y²);
       - ``"cross_entropy"`` (E = −Σ t ∘ ln y_k, softmax output, one-hot t): δ_k = y_k − t.
+
     Hidden layers (S15): δ_l = (W_{l+1}ᵀ δ_{l+1}) ∘ f'(u_l).
 
     ``t`` is shaped like ``y[-1]`` (units, batch). Returns a list indexed by layer with
@@ -290,3 +291,13 @@ def compare(mlp: Any, x: Any, t: Any, loss: str = "half_sum") -> Any:
     from nn.backprop_report import compare as compare_with_autograd
 
     return compare_with_autograd(mlp, x, t, loss)
+
+
+def check_deltas(deltas_fn: Any, **options: Any) -> Any:
+    """Check a learner's ``deltas_fn(W, f, u, y, t)`` — δ of every layer, written like
+    ``deltas`` above — against autograd: "correct", or the first layer (output first, as
+    backpropagation goes) and entry (unit, sample) where it differs. Options and details:
+    ``nn.exercises.check_deltas``, where it lives because it uses autograd."""
+    from nn.exercises import check_deltas as check
+
+    return check(deltas_fn, **options)

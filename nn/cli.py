@@ -1,4 +1,4 @@
-"""``python -m nn``: the command line (demo, train, eval, graph).
+"""``python -m nn``: the command line (demo, train, eval, graph, animate).
 
 A saved model is two files: ``model.npz``, the state dict written by ``nn.save``, and
 ``model.npz.json`` beside it, which records what the weights cannot say — the layer
@@ -6,14 +6,20 @@ sizes, the activation, the data set and its split seed — so that ``eval`` rebu
 same network without flags (flags given to ``eval`` override the sidecar).
 
 Errors from bad arguments or from the library (``ValueError``, ``OSError``,
-``ImportError``) print one line on stderr and exit with status 2.
+``ImportError``, a NaN loss's ``FloatingPointError``) print one line on stderr and exit
+with status 2; every check that can be made before training or the demo runs is made
+first (flags, the sidecar, that ``--out`` and ``--save`` can be written).
 """
 
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
+import math
+import os
 import sys
+import tempfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, NoReturn
@@ -29,6 +35,9 @@ from nn.serialization import load, save
 from nn.train import evaluate, fit
 
 TEST_SIZE = 0.25
+#: Limits that keep a typing slip (--sizes 64,1280000,10) from exhausting memory.
+MAX_LAYERS = 100
+MAX_WEIGHTS = 10**7
 
 
 # (loader(data_seed) → (X, y), default sizes) for every --data choice
@@ -57,9 +66,24 @@ def parse_sizes(text: str) -> list[int]:
     except ValueError:
         raise argparse.ArgumentTypeError(
             f"sizes must be comma-separated integers such as 64,128,10, got {text!r}") from None
+    try:
+        return check_sizes(sizes)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(f"{error}, got {text!r}") from None
+
+
+def check_sizes(sizes: Any) -> list[int]:
+    """``sizes`` if it is a list of at least two layer sizes, each at least 1, within
+    ``MAX_LAYERS`` layers and ``MAX_WEIGHTS`` weights; else ``ValueError`` saying which."""
+    if not isinstance(sizes, list) or not all(
+            isinstance(size, int) and not isinstance(size, bool) for size in sizes):
+        raise ValueError("sizes must be a list of integers such as [64, 128, 10]")
     if len(sizes) < 2 or min(sizes) < 1:
-        raise argparse.ArgumentTypeError(
-            f"sizes need at least two layers, each of at least 1 unit, got {text!r}")
+        raise ValueError("sizes need at least two layers, each of at least 1 unit")
+    weights = sum((a + 1) * b for a, b in itertools.pairwise(sizes))
+    if len(sizes) > MAX_LAYERS or weights > MAX_WEIGHTS:
+        raise ValueError(f"sizes allow at most {MAX_LAYERS} layers and {MAX_WEIGHTS:,} "
+                         f"weights; these make {len(sizes)} layers and {weights:,} weights")
     return sizes
 
 
@@ -87,9 +111,31 @@ def _report(split: str, loss: float, accuracy: float) -> str:
     return f"{split}: loss {loss:.4f}, accuracy {accuracy:.2%}"
 
 
+def writable_folder(folder: Path, flag: str) -> None:
+    """Create ``folder`` if needed and prove a file can be written in it, or raise
+    ``OSError`` naming ``flag`` — before any slow work whose result would be lost."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryFile(dir=folder):
+            pass
+    except OSError as error:
+        raise OSError(f"{flag} {folder}: cannot write there ({error.strerror or error})"
+                      ) from None
+
+
+def writable_file(text: str, flag: str) -> None:
+    """``text`` names a file (not a folder: no trailing separator, which ``Path`` would
+    drop) in a folder that can be written."""
+    path = Path(text)
+    if text.endswith(("/", os.sep)) or path.is_dir():
+        raise OSError(f"{flag} {text}: is a folder; give a file path such as "
+                      f"{path / 'model.npz'}")
+    writable_folder(path.parent, flag)
+
+
 def cmd_train(args: argparse.Namespace) -> None:
     if args.save:  # fail before training, not after
-        Path(args.save).parent.mkdir(parents=True, exist_ok=True)
+        writable_file(args.save, "--save")
     X_train, X_test, y_train, y_test = load_split(args.data, args.data_seed)
     sizes = args.sizes or DATASETS[args.data][1]
     ag.manual_seed(args.seed)
@@ -118,14 +164,33 @@ def cmd_train(args: argparse.Namespace) -> None:
 
 
 def _saved_meta(path: Path) -> dict[str, Any]:
+    """The sidecar of ``path`` checked entry by entry ({} when there is none)."""
     if not path.exists():
         raise OSError(f"no model file {path}")
     try:
-        return json.loads(sidecar(path).read_text())
+        meta = json.loads(sidecar(path).read_text())
     except FileNotFoundError:
         return {}
-    except json.JSONDecodeError as error:
+    except (json.JSONDecodeError, UnicodeDecodeError) as error:
         raise ValueError(f"{sidecar(path)} is not valid JSON: {error}") from None
+    if not isinstance(meta, dict):
+        raise ValueError(f"{sidecar(path)}: expected a JSON object with sizes, activation, "
+                         f"data and data_seed, got {type(meta).__name__}")
+    problems = []
+    if "sizes" in meta:
+        try:
+            check_sizes(meta["sizes"])
+        except ValueError as error:
+            problems.append(f"{error}, got {meta['sizes']!r}")
+    for key, valid in (("data", DATASETS), ("activation", ACTIVATIONS)):
+        if key in meta and meta[key] not in valid:
+            problems.append(f"{key} must be one of {', '.join(valid)}, got {meta[key]!r}")
+    seed = meta.get("data_seed", 0)
+    if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
+        problems.append(f"data_seed must be an integer >= 0, got {seed!r}")
+    if problems:
+        raise ValueError(f"{sidecar(path)}: " + "; ".join(problems))
+    return meta
 
 
 def cmd_eval(args: argparse.Namespace) -> None:
@@ -139,8 +204,6 @@ def cmd_eval(args: argparse.Namespace) -> None:
     if missing:
         raise ValueError(f"{path} has no sidecar {sidecar(path).name}; give "
                          f"{', '.join(missing)}")
-    if name not in DATASETS or activation not in ACTIVATIONS:
-        raise ValueError(f"{sidecar(path)}: unknown data {name!r} or activation {activation!r}")
     data_seed = args.data_seed if args.data_seed is not None else meta.get("data_seed", 0)
     _, X_test, _, y_test = load_split(name, data_seed)
     model = build_model(list(sizes), activation, X_test, y_test)
@@ -159,7 +222,9 @@ def cmd_graph(args: argparse.Namespace) -> None:
     fmt = out.suffix.lstrip(".").lower()
     if fmt not in ("svg", "png", "pdf", "dot", "gv"):
         raise ValueError(f"--out {out}: the extension must be .svg, .png, .pdf, .dot or .gv")
-    graph = loss_graph(args.sizes, args.activation, args.seed)
+    writable_file(args.out, "--out")
+    graph = loss_graph(args.sizes, args.activation, args.seed, rankdir=args.rankdir,
+                       show_formula=args.formula)
     if fmt in ("dot", "gv"):
         out.write_text(graph.source)
     else:
@@ -172,9 +237,31 @@ def cmd_graph(args: argparse.Namespace) -> None:
     print(f"wrote {out}")
 
 
+def cmd_animate(args: argparse.Namespace) -> None:
+    """The document's network (f at the output too), one random sample, E = ½Σ(t − y)²
+    (S12): its forward and backward pass as a step-through page (``ag.animate``)."""
+    from autograd.scopes import record_modules
+    from nn.naming import document_names
+
+    out = Path(args.out)
+    if not out.parent.is_dir():
+        raise OSError(f"--out {out}: folder {out.parent} does not exist")
+    ag.manual_seed(args.seed)
+    model = MLP(args.sizes, activation=args.activation, output_activation=args.activation)
+    generator = ag.get_generator()
+    x = ag.Tensor(generator.standard_normal((1, args.sizes[0])))
+    t = ag.Tensor(generator.random((1, args.sizes[-1])))
+    with record_modules(model):
+        loss = F.mse_loss(model(x), t, reduction="half_sum")
+    animation = ag.animate(loss, quiz=args.quiz, names=document_names(model, loss))
+    animation.save(out)
+    print(f"wrote {out}: {len(animation)} steps; open it in a browser (← → step, space plays)")
+
+
 def cmd_demo(args: argparse.Namespace) -> None:
     from nn.demo import run
 
+    writable_folder(Path(args.out), "--out")  # before the demo's seconds of work
     run(Path(args.out), seed=args.seed, progress=not args.quiet)
 
 
@@ -187,7 +274,7 @@ def make_parser() -> argparse.ArgumentParser:
 
     demo = commands.add_parser("demo", help="MCP gates, perceptron, XOR, backprop, digits")
     demo.add_argument("--out", default="out", help="folder for the loss-curve PNG (out/)")
-    demo.add_argument("--seed", type=int, default=0, help="random seed (0)")
+    demo.add_argument("--seed", type=_nonnegative, default=0, help="random seed (0)")
     demo.add_argument("--quiet", action="store_true", help="no progress bar")
     demo.set_defaults(run=cmd_demo)
 
@@ -203,7 +290,8 @@ def make_parser() -> argparse.ArgumentParser:
         sub.add_argument("--activation", choices=ACTIVATIONS,
                          default="relu" if name == "train" else None,
                          help="hidden activation" + (" (relu)" if name == "train" else ""))
-        sub.add_argument("--data-seed", type=int, default=0 if name == "train" else None,
+        sub.add_argument("--data-seed", type=_nonnegative,
+                         default=0 if name == "train" else None,
                          help="seed of the toy data and of the split (0)")
         sub.set_defaults(run=cmd_train if name == "train" else cmd_eval)
     train, evaluate_ = commands.choices["train"], commands.choices["eval"]
@@ -212,9 +300,10 @@ def make_parser() -> argparse.ArgumentParser:
                        help="learning rate (sgd 0.1, adam 0.01)")
     train.add_argument("--optimizer", choices=("sgd", "adam"), default="adam",
                        help="optimizer (adam)")
-    train.add_argument("--momentum", type=float, default=0.0, help="SGD momentum (0)")
+    train.add_argument("--momentum", type=_nonnegative_float, default=0.0,
+                       help="SGD momentum (0)")
     train.add_argument("--batch-size", type=_positive, default=32, help="batch size (32)")
-    train.add_argument("--seed", type=int, default=0,
+    train.add_argument("--seed", type=_nonnegative, default=0,
                        help="seed of initialisation and shuffling (0)")
     train.add_argument("--save", metavar="PATH", help="write the model to PATH (.npz) "
                        "and its sizes to PATH.json")
@@ -222,29 +311,47 @@ def make_parser() -> argparse.ArgumentParser:
     evaluate_.add_argument("--load", metavar="PATH", required=True, help="model .npz")
 
     graph = commands.add_parser("graph", help="draw a small MLP's loss graph after backward")
-    graph.add_argument("--sizes", type=parse_sizes, default=[2, 3, 1],
-                       help="layer sizes (2,3,1)")
+    graph.add_argument("--sizes", type=parse_sizes, default=[3, 3, 3],
+                       help="layer sizes (3,3,3: the document's network)")
     graph.add_argument("--activation", choices=ACTIVATIONS, default="sigmoid",
                        help="activation (sigmoid)")
-    graph.add_argument("--seed", type=int, default=0, help="seed of the weights (0)")
+    graph.add_argument("--seed", type=_nonnegative, default=0, help="seed of the weights (0)")
     graph.add_argument("--out", default="graph.svg",
                        help="output file; format from the extension: svg, png, pdf, dot")
+    graph.add_argument("--rankdir", choices=("TB", "LR", "BT", "RL"), default="TB",
+                       help="direction from input to loss (TB: top to bottom)")
+    graph.add_argument("--formula", action="store_true", help="write each op's local "
+                       "derivative (the layers' in the document's column notation)")
     graph.set_defaults(run=cmd_graph)
+
+    animate = commands.add_parser("animate", help="step through a small MLP's backward pass "
+                                  "in the browser (one self-contained HTML file)")
+    animate.add_argument("--sizes", type=parse_sizes, default=[3, 3, 3],
+                         help="layer sizes (3,3,3: the document's network)")
+    animate.add_argument("--activation", choices=ACTIVATIONS, default="sigmoid",
+                         help="activation, also at the output (sigmoid)")
+    animate.add_argument("--seed", type=_nonnegative, default=0,
+                         help="seed of weights and sample (0)")
+    animate.add_argument("--quiz", action="store_true",
+                         help="practice mode: type each gradient before it is shown")
+    animate.add_argument("--out", default="backprop.html", help="the page (backprop.html)")
+    animate.set_defaults(run=cmd_animate)
     return parser
 
 
 def _number(kind: type, lowest: float, strict: bool):
     """An argparse type: ``kind`` (int or float) above ``lowest`` (or at least, if not
-    ``strict``), with one clear line when the text is anything else."""
+    ``strict``), finite, with one clear line when the text is anything else."""
     bound = f"> {lowest}" if strict else f">= {lowest}"
-    noun = "an integer" if kind is int else "a number"
+    noun = "an integer" if kind is int else "a finite number"
 
     def parse(text: str):
         try:
             value = kind(text)
         except ValueError:
             value = None
-        if value is None or not (value > lowest if strict else value >= lowest):
+        if value is None or not math.isfinite(value) or not (
+                value > lowest if strict else value >= lowest):
             raise argparse.ArgumentTypeError(f"expected {noun} {bound}, got {text!r}")
         return value
     return parse
@@ -253,6 +360,7 @@ def _number(kind: type, lowest: float, strict: bool):
 _positive = _number(int, 1, strict=False)
 _nonnegative = _number(int, 0, strict=False)
 _positive_float = _number(float, 0, strict=True)
+_nonnegative_float = _number(float, 0, strict=False)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -260,8 +368,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = make_parser()
     args = parser.parse_args(argv)
     try:
-        args.run(args)
-    except (ValueError, OSError, ImportError) as error:
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+            args.run(args)  # NumPy's warnings would break the one-line report of a NaN loss
+    except (ValueError, OSError, ImportError, FloatingPointError) as error:
         print(f"{parser.prog} {args.command}: error: {error}", file=sys.stderr)
         return 2
     return 0

@@ -1,4 +1,5 @@
-"""Data sets to train on: toy generators, the 8×8 digits, splitting and minibatches.
+"""Data sets to train on: toy generators, the 8×8 digits, splitting and minibatches, and
+the input scaling a trained model is used with (``Standardizer``, S8).
 
 Every generator is NumPy only and takes ``seed``: an int (its own generator, so the same
 seed gives the same data), a ``np.random.Generator``, or ``None`` for the library-wide
@@ -177,6 +178,25 @@ def spirals(n_samples: int = 300, n_classes: int = 3, noise: float = 0.2, seed: 
     return _features(X), y
 
 
+def blobs(n_samples: int = 100, centers=((0.0, 0.0), (3.0, 3.0)), std: float = 1.0,
+          seed: Seed = None):
+    """Gaussian clusters: class k is N(centers[k], std² I), classes balanced.
+
+    ``centers`` is (K, d); the data is (n_samples, d), labels 0…K−1. A few centres in the
+    plane make clusters to find without labels (S20); two centres that differ in 2 of 30
+    coordinates make a set where most inputs are noise, easy to over-fit (S19)."""
+    _check_count("blobs: n_samples", n_samples, 1)
+    _check_nonnegative("blobs: std", std)
+    centers = np.asarray(centers, dtype=float)
+    if centers.ndim != 2 or len(centers) < 1:
+        raise ValueError(f"blobs: centers must be (K, d), one row per class; got shape "
+                         f"{centers.shape}")
+    rng = as_generator(seed)
+    y = _balanced_labels(n_samples, len(centers), rng)
+    X = centers[y] + std * rng.standard_normal((n_samples, centers.shape[1]))
+    return _features(X), y
+
+
 def load_digits():
     """The 8×8 handwritten digits bundled with scikit-learn: 1,797 images of 0…9.
 
@@ -262,3 +282,63 @@ class Minibatches:
             if order is not None:
                 picked = order[picked]
             yield self.X[picked] if self.y is None else (self.X[picked], self.y[picked])
+
+
+# ----------------------------------------------------------------- scaling new data (S8)
+class Standardizer:
+    """Input scaling fitted once, on the training data, and applied to every sample the
+    model ever sees — the "outside system" of S8 that maps raw data into the range the
+    model was trained on.
+
+    ``fit(X_train)`` stores each feature's mean μ and standard deviation σ (``mean_``,
+    ``scale_``; a feature constant in training — σ ≤ 10⁻¹² max |x| — gets σ = 1, so it is
+    only centred);
+    ``transform(X)`` returns (X − μ) / σ with the *training* μ and σ, for a batch (n, d)
+    or one sample (d,); ``inverse_transform`` undoes it. Fitting again on new data would
+    move the inputs under a trained model: don't."""
+
+    def __init__(self) -> None:
+        self.mean_: np.ndarray | None = None
+        self.scale_: np.ndarray | None = None
+
+    def fit(self, X) -> Standardizer:
+        """Learn μ and σ per feature from X (n_samples ≥ 1, n_features), finite."""
+        X = np.asarray(X, dtype=float)
+        if X.ndim != 2 or len(X) == 0:
+            raise ValueError(f"Standardizer.fit: X must be (n_samples ≥ 1, n_features); "
+                             f"got shape {X.shape}")
+        if not np.isfinite(X).all():
+            row = int(np.argwhere(~np.isfinite(X))[0, 0])
+            raise ValueError(f"Standardizer.fit: X has a NaN or infinite value in row {row}")
+        spread = X.std(axis=0)
+        constant = spread <= 1e-12 * np.abs(X).max(axis=0)   # σ of a constant: rounding only
+        self.mean_, self.scale_ = X.mean(axis=0), np.where(constant, 1.0, spread)
+        return self
+
+    def _checked(self, X, op: str) -> np.ndarray:
+        if self.mean_ is None:
+            raise RuntimeError(f"Standardizer.{op}: not fitted yet; call fit(X_train) first")
+        X = np.asarray(X, dtype=float)
+        if X.ndim not in (1, 2) or X.shape[-1] != len(self.mean_):
+            raise ValueError(f"Standardizer.{op}: X must be ({len(self.mean_)},) or "
+                             f"(n, {len(self.mean_)}) like the training data; got shape "
+                             f"{X.shape}")
+        return X
+
+    def transform(self, X) -> np.ndarray:
+        """(X − μ) / σ with the training μ and σ."""
+        return _features((self._checked(X, "transform") - self.mean_) / self.scale_)
+
+    def fit_transform(self, X) -> np.ndarray:
+        """``fit(X)`` then ``transform(X)``: the training data, scaled."""
+        return self.fit(X).transform(X)
+
+    def inverse_transform(self, Z) -> np.ndarray:
+        """Back to raw units: Z σ + μ."""
+        return _features(self._checked(Z, "inverse_transform") * self.scale_ + self.mean_)
+
+    def __repr__(self) -> str:
+        if self.mean_ is None:
+            return "Standardizer(not fitted)"
+        return (f"Standardizer(mean={np.round(self.mean_, 4).tolist()}, "
+                f"scale={np.round(self.scale_, 4).tolist()})")

@@ -8,6 +8,7 @@ import numpy as np
 
 import autograd as ag
 from autograd import Tensor
+from autograd.errors import check_bool, check_integer, check_real
 from autograd.ops import linear
 from nn import functional as F
 from nn import init
@@ -35,11 +36,9 @@ class Linear(Module):
 
     def __init__(self, in_features: int, out_features: int, bias: bool = True) -> None:
         super().__init__()
-        for name, size in (("in_features", in_features), ("out_features", out_features)):
-            if not isinstance(size, int | np.integer) or size < 1:
-                raise ValueError(f"Linear: {name} must be a positive integer, got {size!r}")
-        self.in_features = int(in_features)
-        self.out_features = int(out_features)
+        self.in_features = check_integer("Linear", "in_features", in_features, low=1)
+        self.out_features = check_integer("Linear", "out_features", out_features, low=1)
+        check_bool("Linear", "bias", bias)
         bound = 1.0 / np.sqrt(self.in_features)
         dtype = ag.get_default_dtype()
         self.weight = init.uniform(Parameter(np.empty((self.out_features, self.in_features),
@@ -129,7 +128,7 @@ class Softmax(Activation):
 
     def __init__(self, axis: int = -1) -> None:
         super().__init__()
-        self.axis = axis
+        self.axis = check_integer("Softmax", "axis", axis)
 
     def forward(self, x: Any) -> Tensor:
         return F.softmax(x, axis=self.axis)
@@ -153,9 +152,7 @@ class Dropout(Module):
 
     def __init__(self, p: float = 0.5) -> None:
         super().__init__()
-        if not 0 <= p < 1:
-            raise ValueError(f"Dropout: p must satisfy 0 <= p < 1, got {p!r}")
-        self.p = float(p)
+        self.p = check_real("Dropout", "p", p, low=0, high=1, high_open=True)
 
     def forward(self, x: Any) -> Tensor:
         x = F.as_tensor(x)

@@ -18,6 +18,24 @@ from autograd import Tensor, get_default_dtype
 from autograd.tensor import as_array
 
 
+def cast_problem(value: np.ndarray, dtype: Any) -> str | None:
+    """Why ``value`` cannot be stored in an array of ``dtype`` (a Parameter's, or an
+    optimizer's moment), or None: it is not real numbers, or a finite value overflows to
+    ±inf in ``dtype``. Rounding (float64 to float32) is not a problem."""
+    if value.dtype.kind not in "biuf":
+        return f"dtype {value.dtype} is not a real number type"
+    if np.can_cast(value.dtype, dtype, "safe"):
+        return None
+    with np.errstate(over="ignore", invalid="ignore"):
+        overflowed = np.isinf(value.astype(dtype)) & np.isfinite(value)
+    if not overflowed.any():
+        return None
+    index = np.unravel_index(int(np.argmax(overflowed)), value.shape)
+    return (f"{value.dtype} value {value[index].item()!r} at index "
+            f"{tuple(map(int, index))} overflows {np.dtype(dtype)} (it would become inf); "
+            f"{int(overflowed.sum())} value(s) in all")
+
+
 class Parameter(Tensor):
     """A Tensor that a Module learns: ``requires_grad=True`` and registered by its owner.
 
@@ -154,8 +172,10 @@ class Module:
         """Copy the values of ``state`` into the existing Parameters, in place.
 
         Every problem is collected first — with ``strict``, missing and unexpected names;
-        always, values whose shape differs or that are not real numbers — and reported in
-        one ``ValueError``; then nothing has been changed. The Parameters stay the same
+        always, values whose shape differs, that are not real numbers, or that would not
+        survive the cast to the Parameter's dtype (a finite value overflowing to ±inf, such
+        as 1e300 into float32; rounding is not a loss) — and reported in one
+        ``ValueError``; then nothing has been changed. The Parameters stay the same
         objects, so an optimizer built on them stays valid.
         """
         own = OrderedDict(self.named_parameters())
@@ -172,11 +192,11 @@ class Module:
                 continue
             value = np.asarray(state[name].data if isinstance(state[name], Tensor)
                                else state[name])
-            if value.dtype.kind not in "biuf":
-                problems.append(f"{name}: dtype {value.dtype} is not a real number type")
-            elif value.shape != parameter.shape:
-                problems.append(f"{name}: shape {value.shape} in the state dict, "
-                                f"{parameter.shape} in the model")
+            problem = cast_problem(value, parameter.dtype)
+            if problem is None and value.shape != parameter.shape:
+                problem = f"shape {value.shape} in the state dict, {parameter.shape} in the model"
+            if problem:
+                problems.append(f"{name}: {problem}")
             else:
                 values[name] = value
         if problems:

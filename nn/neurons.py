@@ -10,6 +10,7 @@ import numpy as np
 
 import autograd as ag
 from autograd import Tensor
+from autograd.errors import check_finite_rows, check_integer, check_real
 from nn import init
 from nn.module import Module, Parameter
 from nn.optim import SGD
@@ -53,10 +54,10 @@ class MCPNeuron(Module):
         if weights.ndim != 1 or weights.size == 0 or weights.dtype.kind not in "biuf":
             raise ValueError(f"MCPNeuron: weights must be a non-empty 1-D array of numbers, "
                              f"got shape {weights.shape} and dtype {weights.dtype}")
-        if not np.isfinite(threshold):
-            raise ValueError(f"MCPNeuron: threshold must be a finite number, got {threshold!r}")
+        check_finite_rows("MCPNeuron", "weights", weights)
         self.weights = weights.copy()
-        self.threshold = threshold
+        check_real("MCPNeuron", "threshold", threshold)
+        self.threshold = threshold  # as given: an int threshold prints as one
 
     def forward(self, x: Any) -> Tensor:
         rows, single = _rows(x, self.weights.size, "MCPNeuron")
@@ -89,13 +90,8 @@ class Perceptron(Module):
 
     def __init__(self, n_features: int, lr: float = 1.0) -> None:
         super().__init__()
-        if not isinstance(n_features, int | np.integer) or n_features < 1:
-            raise ValueError(f"Perceptron: n_features must be a positive integer, "
-                             f"got {n_features!r}")
-        if not lr > 0:
-            raise ValueError(f"Perceptron: lr must be > 0, got {lr!r}")
-        self.n_features = int(n_features)
-        self.lr = lr
+        self.n_features = check_integer("Perceptron", "n_features", n_features, low=1)
+        self.lr = check_real("Perceptron", "lr", lr, low=0, low_open=True)
         self.weight = Parameter(np.zeros(self.n_features, ag.get_default_dtype()))
         self.bias = Parameter(np.zeros((), ag.get_default_dtype()))
 
@@ -127,6 +123,7 @@ class Perceptron(Module):
         Parameters
         ----------
         X : array_like, shape (m, n_features)
+            Finite numbers (a NaN or ±inf raises ``ValueError`` naming its row).
         y : array_like, shape (m,)
             Labels −1 or +1.
         max_epochs : int
@@ -147,9 +144,8 @@ class Perceptron(Module):
         if bad.size:
             raise ValueError(f"Perceptron.fit: labels must be -1 or +1, "
                              f"got {sorted(set(bad.tolist()))[:10]}")
-        if not isinstance(max_epochs, int | np.integer) or max_epochs < 1:
-            raise ValueError(f"Perceptron.fit: max_epochs must be a positive integer, "
-                             f"got {max_epochs!r}")
+        check_integer("Perceptron.fit", "max_epochs", max_epochs, low=1)
+        check_finite_rows("Perceptron.fit", "X", X)
         init.zeros(self.weight)
         init.zeros(self.bias)
         optimizer = SGD([self.weight, self.bias], lr=self.lr)

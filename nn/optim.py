@@ -1,37 +1,111 @@
 """Optimizers: turn the gradients of S16 into parameter updates (S17 and its refinements).
 
 Each ``step()`` updates ``p.data`` in place from ``p.grad`` with NumPy (nothing is
-recorded in a graph); parameters whose ``.grad`` is None are skipped. The update rules and
-defaults are PyTorch's.
+recorded in a graph). The update rules, defaults and conventions are PyTorch's:
+
+- parameters whose ``.grad`` is None, or that do not require grad (frozen), are skipped;
+- ``params`` is an iterable of Tensors or of parameter groups, dicts such as
+  ``{"params": model.layers[0].parameters(), "lr": 0.01}``: each group's options override
+  the optimizer's own (``optimizer.param_groups[i]["lr"]`` can be changed between steps);
+- ``step()`` checks every gradient (a real-number array of its parameter's shape) before
+  it changes any parameter or moment, so a failed step changes nothing; non-finite
+  gradients are not refused (they propagate, as in PyTorch);
+- ``state_dict()`` / ``load_state_dict()`` capture and restore everything a resumed run
+  needs (options, momentum buffers, Adam's moments and step counts), so that training
+  continues exactly as if it had not stopped. The state dict is flat — dotted names to
+  NumPy arrays, like a Module's — and ``nn.save(optimizer, path)`` writes it as ``.npz``:
+
+  ``param_groups.{g}.params``  the indices of group g's parameters (int array),
+  ``param_groups.{g}.{option}`` each option (``lr``, ``betas``, …) as an array,
+  ``state.{i}.{name}``          parameter i's state (``momentum_buffer``; ``step``,
+  ``exp_avg``, ``exp_avg_sq``), i counting the parameters of all groups in order.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+from collections import OrderedDict
+from collections.abc import Iterable, Mapping
+from typing import Any
 
 import numpy as np
 
 from autograd import Tensor
+from autograd.errors import check_bool, check_real, shown
+from nn.module import cast_problem
 
 
 class Optimizer:
-    """Holds the parameters and per-parameter state; subclasses define ``update``."""
+    """Parameter groups, per-parameter state, and the checked step; subclasses define
+    ``check_options`` (the valid options of a group) and ``update`` (the rule)."""
 
-    def __init__(self, params: Iterable[Tensor], lr: float) -> None:
-        params = list(params)
-        unique = list({id(p): p for p in params}.values())
-        if not unique:
-            raise ValueError(f"{type(self).__name__}: got an empty parameter list")
-        for i, p in enumerate(unique):
-            if not isinstance(p, Tensor) or not p.requires_grad or not p.is_leaf:
-                raise ValueError(f"{type(self).__name__}: parameter {i} is not a leaf Tensor "
-                                 "that requires grad")
-        if not lr >= 0:
-            raise ValueError(f"{type(self).__name__}: lr must be >= 0, got {lr!r}")
-        self.params = unique
-        self.lr = lr
-        self.state: list[dict] = [{} for _ in unique]
+    #: Names of the per-parameter state a subclass keeps, in ``state_dict`` order.
+    state_names: tuple[str, ...] = ()
+
+    def __init__(self, params: Iterable[Any], defaults: dict[str, Any]) -> None:
+        op = type(self).__name__
+        self.defaults = self.check_options(op, defaults)
+        given = list(params) if not isinstance(params, Tensor) else [params]
+        groups = given if given and isinstance(given[0], Mapping) else [{"params": given}]
+        self.param_groups: list[dict[str, Any]] = []
+        seen: set[int] = set()
+        for g, group in enumerate(groups):
+            where = f"{op} (param group {g})" if len(groups) > 1 else op
+            self.param_groups.append(self._group(where, group, seen))
+        if not seen:
+            raise ValueError(f"{op}: got an empty parameter list")
+        self.state: list[dict[str, np.ndarray]] = [{} for _ in self.params]
+
+    def _group(self, where: str, group: Any, seen: set[int]) -> dict[str, Any]:
+        """A checked parameter group: its own parameters (each in no other group) and
+        every option, its own or the optimizer's default."""
+        if not isinstance(group, Mapping) or "params" not in group:
+            raise TypeError(f"{where}: parameter groups must be dicts with a 'params' entry, "
+                            f"got {shown(group)}")
+        unknown = sorted(set(group) - set(self.defaults) - {"params"})
+        if unknown:
+            raise ValueError(f"{where}: unknown options {', '.join(unknown)}; valid: "
+                             f"{', '.join(self.defaults)}")
+        params = group["params"]
+        params = [params] if isinstance(params, Tensor) else list(params)
+        own: dict[int, Tensor] = {}
+        for p in params:
+            if not isinstance(p, Tensor):
+                raise TypeError(f"{where}: parameters must be Tensors, got {shown(p)}")
+            if not p.is_leaf:
+                raise ValueError(f"{where}: cannot optimize a non-leaf Tensor "
+                                 f"(shape {p.shape}, made by {p.grad_fn.name})")
+            if id(p) in seen and id(p) not in own:
+                raise ValueError(f"{where}: a parameter of shape {p.shape} is already in "
+                                 "another parameter group")
+            own[id(p)] = p
+            seen.add(id(p))
+        options = {name: group.get(name, default) for name, default in self.defaults.items()}
+        return {"params": list(own.values()), **self.check_options(where, options)}
+
+    @property
+    def params(self) -> list[Tensor]:
+        """Every parameter of every group, in order (the indices of ``state``)."""
+        return [p for group in self.param_groups for p in group["params"]]
+
+    @property
+    def lr(self) -> float:
+        """The learning rate η of every group (an error if the groups' rates differ)."""
+        rates = {group["lr"] for group in self.param_groups}
+        if len(rates) != 1:
+            raise AttributeError(f"{type(self).__name__}: the parameter groups have different "
+                                 "learning rates; read param_groups[i]['lr']")
+        return rates.pop()
+
+    @lr.setter
+    def lr(self, value: float) -> None:
+        value = check_real(type(self).__name__, "lr", value, low=0)
+        for group in self.param_groups:
+            group["lr"] = value
+
+    def check_options(self, where: str, options: dict[str, Any]) -> dict[str, Any]:
+        """The options (without ``params``) checked and normalised, or an error."""
+        raise NotImplementedError
 
     def zero_grad(self) -> None:
         """Forget every parameter's gradient (``.grad = None``)."""
@@ -39,14 +113,144 @@ class Optimizer:
             p.grad = None
 
     def step(self) -> None:
-        """Apply one update to every parameter that has a gradient."""
-        for p, state in zip(self.params, self.state, strict=True):
-            if p.grad is not None:
-                p.data -= self.update(p.data, p.grad.data, state).astype(p.dtype, copy=False)
+        """Apply one update to every parameter that requires grad and has a gradient.
+        All gradients are checked first: on any problem, one ``ValueError`` lists them
+        and nothing has changed."""
+        work, problems = [], []
+        index = 0
+        for group in self.param_groups:
+            for p in group["params"]:
+                if p.requires_grad and p.grad is not None:
+                    grad = self._gradient(index, p, problems)
+                    work.append((p, grad, self.state[index], group))
+                index += 1
+        if problems:
+            raise ValueError(f"{type(self).__name__}.step: " + "; ".join(problems)
+                             + " (no parameter was changed)")
+        for p, grad, state, group in work:
+            p.data -= self.update(p.data, grad, state, group).astype(p.dtype, copy=False)
 
-    def update(self, p: np.ndarray, g: np.ndarray, state: dict) -> np.ndarray:
-        """The amount to subtract from ``p`` given its gradient ``g``."""
+    @staticmethod
+    def _gradient(index: int, p: Tensor, problems: list[str]) -> np.ndarray:
+        grad = p.grad.data if isinstance(p.grad, Tensor) else np.asarray(p.grad)
+        name = f"parameter {index}" + (f" ({p.name})" if p.name else "")
+        if grad.dtype.kind not in "biuf":
+            problems.append(f"the gradient of {name} has dtype {grad.dtype}, not a real "
+                            "number type")
+        elif grad.shape != p.shape:
+            problems.append(f"the gradient of {name} has shape {grad.shape}, the parameter "
+                            f"{p.shape}")
+        return grad
+
+    def update(self, p: np.ndarray, g: np.ndarray, state: dict, group: dict) -> np.ndarray:
+        """The amount to subtract from ``p`` given its gradient ``g`` and its group's
+        options (updating ``state`` in place)."""
         raise NotImplementedError
+
+    # ------------------------------------------------------------------ state dict
+    def state_dict(self) -> OrderedDict[str, np.ndarray]:
+        """Options and per-parameter state as dotted names → NumPy copies (the layout is
+        in the module docstring); ``nn.save(optimizer, path)`` writes it."""
+        state: OrderedDict[str, np.ndarray] = OrderedDict()
+        index = 0
+        for g, group in enumerate(self.param_groups):
+            count = len(group["params"])
+            state[f"param_groups.{g}.params"] = np.arange(index, index + count)
+            index += count
+            for option in self.defaults:
+                state[f"param_groups.{g}.{option}"] = np.array(group[option])
+        for i, entries in enumerate(self.state):
+            for name, value in entries.items():
+                state[f"state.{i}.{name}"] = np.array(value, copy=True)
+        return state
+
+    def load_state_dict(self, state: Mapping[str, Any]) -> None:
+        """Restore options and per-parameter state from ``state_dict()`` (or a file read
+        by ``nn.load``). Everything is checked first — the group sizes, every option, the
+        names, shapes and dtypes of the per-parameter state — and reported in one
+        ``ValueError``; then nothing has been changed."""
+        op = f"{type(self).__name__}.load_state_dict"
+        state = {key: np.asarray(value.data if isinstance(value, Tensor) else value)
+                 for key, value in state.items()}
+        problems: list[str] = []
+        groups = self._loaded_groups(op, state, problems)
+        per_parameter = self._loaded_state(state, problems)
+        known = {f"param_groups.{g}.{option}" for g in range(len(self.param_groups))
+                 for option in ("params", *self.defaults)}
+        known |= {f"state.{i}.{name}" for i in range(len(self.params))
+                  for name in self.state_names}
+        unexpected = sorted(set(state) - known)
+        if unexpected:
+            problems.append(f"unexpected: {', '.join(unexpected)}")
+        if problems:
+            raise ValueError(f"{op}: " + "; ".join(problems) + " (nothing was changed)")
+        for group, options in zip(self.param_groups, groups, strict=True):
+            group.update(options)
+        self.state = per_parameter
+
+    def _loaded_groups(self, op: str, state: dict[str, np.ndarray], problems: list[str]
+                       ) -> list[dict[str, Any]]:
+        groups = []
+        for g, group in enumerate(self.param_groups):
+            prefix = f"param_groups.{g}."
+            missing = [prefix + name for name in ("params", *self.defaults)
+                       if prefix + name not in state]
+            if missing:
+                problems.append(f"missing: {', '.join(missing)}")
+                continue
+            count = state[prefix + "params"].size
+            if count != len(group["params"]):
+                problems.append(f"param group {g} has {count} parameters in the state dict, "
+                                f"{len(group['params'])} in the optimizer")
+            try:
+                options = {name: state[prefix + name][()] if state[prefix + name].ndim == 0
+                           else tuple(state[prefix + name].tolist())
+                           for name in self.defaults}
+                groups.append(self.check_options(f"{op} (param group {g})",
+                                                 _python_numbers(options)))
+            except (TypeError, ValueError) as error:
+                problems.append(str(error))
+        return groups
+
+    def _loaded_state(self, state: dict[str, np.ndarray], problems: list[str]
+                      ) -> list[dict[str, np.ndarray]]:
+        loaded: list[dict[str, np.ndarray]] = []
+        for i, p in enumerate(self.params):
+            entries = {name: state[f"state.{i}.{name}"] for name in self.state_names
+                       if f"state.{i}.{name}" in state}
+            problem = self.check_state(p, entries) if entries else None
+            if problem:
+                problems.append(f"state.{i}: {problem}")
+                entries = {}
+            loaded.append({name: value.astype(p.dtype if name != "step" else np.int64)
+                           for name, value in entries.items()})
+        return loaded
+
+    def check_state(self, p: Tensor, entries: dict[str, np.ndarray]) -> str | None:
+        """What is wrong with one parameter's loaded state, or None: every array entry
+        must fit the parameter (shape, dtype without overflow)."""
+        for name, value in entries.items():
+            if name == "step":
+                continue
+            if value.shape != p.shape:
+                return f"{name} has shape {value.shape}, the parameter {p.shape}"
+            problem = cast_problem(value, p.dtype)
+            if problem:
+                return f"{name}: {problem}"
+        return None
+
+
+def _python_numbers(options: dict[str, Any]) -> dict[str, Any]:
+    """NumPy scalars read from a file as the Python bools and floats options are."""
+    return {name: value.item() if isinstance(value, np.generic) else value
+            for name, value in options.items()}
+
+
+def _check_common(where: str, options: dict[str, Any]) -> dict[str, Any]:
+    options = dict(options)
+    options["lr"] = check_real(where, "lr", options["lr"], low=0)
+    options["weight_decay"] = check_real(where, "weight_decay", options["weight_decay"], low=0)
+    return options
 
 
 class SGD(Optimizer):
@@ -61,7 +265,7 @@ class SGD(Optimizer):
 
     Parameters
     ----------
-    params : iterable of Tensor
+    params : iterable of Tensor, or of parameter-group dicts
         E.g. ``model.parameters()``.
     lr : float
         η ≥ 0.
@@ -73,27 +277,31 @@ class SGD(Optimizer):
         λ ≥ 0 (an L2 penalty ½λ‖p‖² added to E).
     """
 
-    def __init__(self, params: Iterable[Tensor], lr: float, momentum: float = 0.0,
-                 nesterov: bool = False, weight_decay: float = 0.0) -> None:
-        super().__init__(params, lr)
-        if not momentum >= 0 or not weight_decay >= 0:
-            raise ValueError(f"SGD: momentum and weight_decay must be >= 0, got "
-                             f"{momentum!r} and {weight_decay!r}")
-        if nesterov and momentum == 0:
-            raise ValueError("SGD: nesterov=True needs momentum > 0")
-        self.momentum = momentum
-        self.nesterov = nesterov
-        self.weight_decay = weight_decay
+    state_names = ("momentum_buffer",)
 
-    def update(self, p: np.ndarray, g: np.ndarray, state: dict) -> np.ndarray:
-        if self.weight_decay:
-            g = g + self.weight_decay * p
-        if self.momentum:
+    def __init__(self, params: Iterable[Any], lr: float, momentum: float = 0.0,
+                 nesterov: bool = False, weight_decay: float = 0.0) -> None:
+        super().__init__(params, dict(lr=lr, momentum=momentum, nesterov=nesterov,
+                                      weight_decay=weight_decay))
+
+    def check_options(self, where: str, options: dict[str, Any]) -> dict[str, Any]:
+        options = _check_common(where, options)
+        options["momentum"] = check_real(where, "momentum", options["momentum"], low=0)
+        options["nesterov"] = check_bool(where, "nesterov", options["nesterov"])
+        if options["nesterov"] and options["momentum"] == 0:
+            raise ValueError(f"{where}: nesterov=True needs momentum > 0")
+        return options
+
+    def update(self, p: np.ndarray, g: np.ndarray, state: dict, group: dict) -> np.ndarray:
+        if group["weight_decay"]:
+            g = g + group["weight_decay"] * p
+        momentum = group["momentum"]
+        if momentum:
             buffer = state.get("momentum_buffer")
-            buffer = g.copy() if buffer is None else self.momentum * buffer + g
+            buffer = g.astype(p.dtype) if buffer is None else momentum * buffer + g
             state["momentum_buffer"] = buffer
-            g = g + self.momentum * buffer if self.nesterov else buffer
-        return self.lr * g
+            g = g + momentum * buffer if group["nesterov"] else buffer
+        return group["lr"] * g
 
 
 class Adam(Optimizer):
@@ -107,7 +315,7 @@ class Adam(Optimizer):
 
     Parameters
     ----------
-    params : iterable of Tensor
+    params : iterable of Tensor, or of parameter-group dicts
     lr : float
         η ≥ 0.
     betas : (float, float)
@@ -118,28 +326,42 @@ class Adam(Optimizer):
         λ ≥ 0.
     """
 
-    def __init__(self, params: Iterable[Tensor], lr: float = 1e-3,
+    state_names = ("step", "exp_avg", "exp_avg_sq")
+
+    def __init__(self, params: Iterable[Any], lr: float = 1e-3,
                  betas: tuple[float, float] = (0.9, 0.999), eps: float = 1e-8,
                  weight_decay: float = 0.0) -> None:
-        super().__init__(params, lr)
-        beta1, beta2 = betas
-        if not (0 <= beta1 < 1 and 0 <= beta2 < 1):
-            raise ValueError(f"Adam: betas must lie in [0, 1), got {betas!r}")
-        if not eps >= 0 or not weight_decay >= 0:
-            raise ValueError(f"Adam: eps and weight_decay must be >= 0, got "
-                             f"{eps!r} and {weight_decay!r}")
-        self.betas = (beta1, beta2)
-        self.eps = eps
-        self.weight_decay = weight_decay
+        super().__init__(params, dict(lr=lr, betas=betas, eps=eps, weight_decay=weight_decay))
 
-    def update(self, p: np.ndarray, g: np.ndarray, state: dict) -> np.ndarray:
+    def check_options(self, where: str, options: dict[str, Any]) -> dict[str, Any]:
+        options = _check_common(where, options)
+        betas = options["betas"]
+        if not isinstance(betas, tuple | list | np.ndarray) or len(betas) != 2:
+            raise ValueError(f"{where}: betas must be a pair (beta1, beta2), "
+                             f"got {shown(betas)}")
+        options["betas"] = tuple(check_real(where, f"betas[{k}]", beta, low=0, high=1,
+                                            high_open=True) for k, beta in enumerate(betas))
+        options["eps"] = check_real(where, "eps", options["eps"], low=0)
+        return options
+
+    def check_state(self, p: Tensor, entries: dict[str, np.ndarray]) -> str | None:
+        if set(entries) != set(self.state_names):
+            return f"needs all of {', '.join(self.state_names)}, got {', '.join(entries)}"
+        step = entries["step"]
+        if step.shape != () or step.dtype.kind not in "iu" or step < 1:
+            return f"step must be an integer >= 1, got {step!r}"
+        return super().check_state(p, entries)
+
+    def update(self, p: np.ndarray, g: np.ndarray, state: dict, group: dict) -> np.ndarray:
         # The moments are updated in place: a step allocates only a few temporaries.
-        beta1, beta2 = self.betas
-        if self.weight_decay:
-            g = g + self.weight_decay * p
-        t = state["step"] = state.get("step", 0) + 1
+        beta1, beta2 = group["betas"]
+        if group["weight_decay"]:
+            g = g + group["weight_decay"] * p
+        t = int(state.get("step", 0)) + 1
+        state["step"] = np.int64(t)
         if t == 1:
-            state["exp_avg"], state["exp_avg_sq"] = np.zeros_like(g), np.zeros_like(g)
+            state["exp_avg"] = np.zeros_like(p)
+            state["exp_avg_sq"] = np.zeros_like(p)
         m, v = state["exp_avg"], state["exp_avg_sq"]
         m *= beta1
         m += (1 - beta1) * g
@@ -148,7 +370,7 @@ class Adam(Optimizer):
         # η m̂ / (√v̂ + ε) with the bias corrections folded into scalars, as PyTorch does.
         denominator = np.sqrt(v)
         denominator /= math.sqrt(1 - beta2 ** t)
-        denominator += self.eps
+        denominator += group["eps"]
         step = m / denominator
-        step *= self.lr / (1 - beta1 ** t)
+        step *= group["lr"] / (1 - beta1 ** t)
         return step

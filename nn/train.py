@@ -16,22 +16,33 @@ import numpy as np
 from tqdm import tqdm
 
 import autograd as ag
+from autograd.errors import (
+    check_bool,
+    check_choice,
+    check_finite_rows,
+    check_integer,
+    check_real,
+)
 from nn.data import Minibatches, Seed
+from nn.losses import binary_cross_entropy_with_logits, hinge_loss
 from nn.module import Module
 
 LossFn = Callable[[ag.Tensor, Any], ag.Tensor]
 
 
-def accuracy(output: Any, y: Any) -> float:
+def accuracy(output: Any, y: Any, threshold: float | None = None) -> float:
     """Fraction of samples whose prediction equals the target, read from ``output``:
 
     - several outputs per sample, shape (n, K), K ≥ 2: the class is the argmax (logits or
       probabilities alike); targets are integer labels (n,) or rows (n, K) — one-hot or
       the document's target vectors t — compared by their argmax;
-    - one output per sample, shape (n,) or (n, 1), targets ±1: the perceptron's reading,
-      +1 where output ≥ 0 (S3; 0 counts as +1, as ``nn.Perceptron.predict``);
-    - one output per sample, targets in {0, 1}: a probability, class 1 where
-      output ≥ 0.5 (S7; a sigmoid output, or an MSE fit of 0/1 targets).
+    - one output per sample, shape (n,) or (n, 1), with 0/1 or ±1 targets: the class is
+      the upper one (1, or +1) where output ≥ ``threshold``. Give the threshold for
+      what the output means: 0 for a logit or a perceptron's score (S3; 0 counts as +1,
+      as ``nn.Perceptron.predict``), 0.5 for a probability (a sigmoid output, S7).
+      ``threshold=None`` guesses from the targets: 0 for ±1, 0.5 for 0/1 — wrong for
+      logits, so ``fit`` and ``evaluate`` pass 0 when the loss is
+      ``binary_cross_entropy_with_logits`` (see ``decision_threshold``).
 
     Anything else (real-valued regression targets) has no accuracy: NaN.
     """
@@ -39,19 +50,32 @@ def accuracy(output: Any, y: Any) -> float:
     if out.ndim == 0 or len(out) != len(y):
         raise ValueError(f"accuracy: output {out.shape} and targets {y.shape} must have the "
                          f"same number of samples")
+    if threshold is not None:
+        threshold = check_real("accuracy", "threshold", threshold)
     if len(y) == 0:
         return math.nan
     if out.ndim == 2 and out.shape[1] >= 2:
+        if threshold is not None:
+            raise ValueError(f"accuracy: threshold applies to one output per sample, got "
+                             f"output {out.shape} (read by its argmax)")
         if y.ndim == 2:
             y = y.argmax(axis=1)
         return float(np.mean(out.argmax(axis=1) == y))
     out, y = out.reshape(len(out)), y.reshape(len(y))
     labels = set(np.unique(y).tolist())
     if labels <= {-1, 1} and -1 in labels:
-        return float(np.mean(np.where(out >= 0, 1, -1) == y))
+        upper = out >= (0.0 if threshold is None else threshold)
+        return float(np.mean(np.where(upper, 1, -1) == y))
     if labels <= {0, 1}:
-        return float(np.mean((out >= 0.5) == y))
+        return float(np.mean((out >= (0.5 if threshold is None else threshold)) == y))
     return math.nan
+
+
+def decision_threshold(loss_fn: LossFn) -> float | None:
+    """The threshold at which ``loss_fn``'s single outputs change class: 0 for losses of
+    logits or scores (``binary_cross_entropy_with_logits``, ``hinge_loss``), None (let
+    ``accuracy`` read the targets) for any other."""
+    return 0.0 if loss_fn in (binary_cross_entropy_with_logits, hinge_loss) else None
 
 
 def _inputs(model: Module, X: Any) -> np.ndarray:
@@ -75,14 +99,18 @@ def _interactive() -> bool:
 
 
 def evaluate(model: Module, loss_fn: LossFn, X: Any, y: Any,
-             batch_size: int | None = None) -> tuple[float, float]:
+             batch_size: int | None = None, threshold: float | None = None
+             ) -> tuple[float, float]:
     """``(loss, accuracy)`` of ``model`` on (X, y), in evaluation mode (Dropout off) and
     without recording a graph. The loss is the sample-weighted mean of the batch losses,
     which is the loss over the whole set when ``loss_fn`` averages (reduction "mean");
-    ``batch_size=None`` evaluates in one batch. The model's mode is restored afterwards."""
+    ``batch_size=None`` evaluates in one batch. ``threshold`` is ``accuracy``'s (by
+    default ``decision_threshold(loss_fn)``). The model's mode is restored afterwards."""
     X = _inputs(model, X)
     batches = Minibatches(X, y, batch_size or max(len(X), 1), shuffle=False)
-    was_training = model.training
+    if threshold is None:
+        threshold = decision_threshold(loss_fn)
+    modes = _modes(model)
     model.eval()
     total, outputs = 0.0, []
     try:
@@ -92,13 +120,42 @@ def evaluate(model: Module, loss_fn: LossFn, X: Any, y: Any,
                 total += float(loss_fn(output, yb).item()) * len(Xb)
                 outputs.append(np.asarray(output))
     finally:
-        model.train(was_training)
-    return total / len(X), accuracy(np.concatenate(outputs), y)
+        _restore(modes)
+    return total / len(X), accuracy(np.concatenate(outputs), y, threshold)
+
+
+def _modes(model: Module) -> list[tuple[Module, bool]]:
+    """Every module's train/eval mode, to be put back by ``_restore``."""
+    return [(module, module.training) for module in model.modules()]
+
+
+def _restore(modes: list[tuple[Module, bool]]) -> None:
+    for module, training in modes:
+        object.__setattr__(module, "training", training)
+
+
+#: Samples per forward pass when ``fit`` checks its data before training.
+CHECK_BATCH = 1024
+
+
+def _checked_data(model: Module, X: Any, y: Any, which: str) -> tuple[np.ndarray, np.ndarray]:
+    """(X, y) as arrays after the checks that need no model call: some samples, as many
+    targets as samples, and only finite numbers (naming the first bad row)."""
+    X, y = _inputs(model, X), np.asarray(y)
+    if X.ndim == 0 or y.ndim == 0 or len(X) != len(y):
+        raise ValueError(f"fit: {which}X and y must have the same number of samples, "
+                         f"got shapes {X.shape} and {y.shape}")
+    if len(X) == 0:
+        raise ValueError(f"fit: {which}X and y hold no samples (shapes {X.shape}, {y.shape})")
+    check_finite_rows("fit", f"{which}X", X)
+    check_finite_rows("fit", f"{which}y", y)
+    return X, y
 
 
 def fit(model: Module, loss_fn: LossFn, optimizer: Any, X: Any, y: Any, epochs: int = 10,
         batch_size: int = 32, validation_data: tuple[Any, Any] | None = None,
-        progress: bool = True, seed: Seed = None, shuffle: bool = True
+        progress: bool = True, seed: Seed = None, shuffle: bool = True,
+        threshold: float | None = None, on_nonfinite: str = "raise"
         ) -> dict[str, list[float]]:
     """Train ``model`` by minibatch gradient descent and return its history.
 
@@ -111,54 +168,80 @@ def fit(model: Module, loss_fn: LossFn, optimizer: Any, X: Any, y: Any, epochs: 
 
     Returns a dict of per-epoch lists: ``"loss"`` (the sample-weighted mean of the epoch's
     batch losses, each taken before its step) and ``"accuracy"`` (on the same batch
-    outputs, read as ``accuracy`` documents; NaN for regression targets), plus
-    ``"val_loss"`` and ``"val_accuracy"`` measured by ``evaluate`` after each epoch when
+    outputs, read as ``accuracy`` documents with ``threshold``, by default
+    ``decision_threshold(loss_fn)``; NaN for regression targets), plus ``"val_loss"`` and
+    ``"val_accuracy"`` measured by ``evaluate`` after each epoch when
     ``validation_data=(X_val, y_val)`` is given.
+
+    Nothing changes unless everything can run: the arguments, and the training and
+    validation data (no samples, NaN or ±inf values: ``ValueError`` naming the first bad
+    row), are checked first, and the loss is evaluated once on all of the data (no graph,
+    evaluation mode), so a label the loss refuses in a late batch raises before the first
+    step. A batch whose loss is NaN or ±inf stops training with ``FloatingPointError``
+    naming the epoch and batch, before that batch's step (``on_nonfinite="continue"``
+    trains on, as a plain PyTorch loop would). Whether it returns or raises (including
+    ``KeyboardInterrupt``), ``fit`` leaves every module's train/eval mode as it found it.
 
     A tqdm progress bar on stderr shows the epoch, the running loss and accuracy, and the
     last validation figures; it stays quiet when ``progress=False`` or when stderr is
-    neither a terminal nor a Jupyter kernel's (a log file, a pipe, CI). Arguments are
-    checked before the model changes.
+    neither a terminal nor a Jupyter kernel's (a log file, a pipe, CI).
     """
-    if isinstance(epochs, bool) or not isinstance(epochs, int | np.integer) or epochs < 0:
-        raise ValueError(f"fit: epochs must be an integer >= 0, got {epochs!r}")
-    X = _inputs(model, X)
+    epochs = check_integer("fit", "epochs", epochs, low=0)
+    batch_size = check_integer("fit", "batch_size", batch_size, low=1)
+    check_bool("fit", "progress", progress)
+    check_bool("fit", "shuffle", shuffle)
+    check_choice("fit", "on_nonfinite", on_nonfinite, ("raise", "continue"))
+    threshold = decision_threshold(loss_fn) if threshold is None else check_real(
+        "fit", "threshold", threshold)
+    X, y = _checked_data(model, X, y, "")
     batches = Minibatches(X, y, batch_size, shuffle=shuffle, seed=seed)
     if validation_data is not None:
-        if len(validation_data) != 2:
+        if not isinstance(validation_data, tuple | list) or len(validation_data) != 2:
             raise ValueError("fit: validation_data must be a pair (X_val, y_val)")
-        X_val, y_val = _inputs(model, validation_data[0]), np.asarray(validation_data[1])
-        if X_val.ndim == 0 or y_val.ndim == 0 or len(X_val) != len(y_val):
-            raise ValueError(f"fit: validation X and y must have the same number of samples,"
-                             f" got shapes {X_val.shape} and {y_val.shape}")
+        X_val, y_val = _checked_data(model, *validation_data, "validation ")
+    checks = [(X, y)] + ([(X_val, y_val)] if validation_data is not None else [])
+    for X_check, y_check in checks:  # a label the loss refuses raises now, not mid-training
+        evaluate(model, loss_fn, X_check, y_check, batch_size=CHECK_BATCH, threshold=threshold)
     history: dict[str, list[float]] = {"loss": [], "accuracy": []}
     if validation_data is not None:
         history.update(val_loss=[], val_accuracy=[])
     quiet = not progress or not _interactive()
+    modes = _modes(model)
     model.train()
-    with tqdm(total=epochs * len(batches), disable=quiet, unit="batch", file=sys.stderr,
-              dynamic_ncols=True) as bar:
-        for epoch in range(epochs):
-            bar.set_description(f"epoch {epoch + 1}/{epochs}")
-            seen, total_loss, correct = 0, 0.0, 0.0
-            for Xb, yb in batches:
-                optimizer.zero_grad()
-                output = model(ag.Tensor(Xb))
-                loss = loss_fn(output, yb)
-                loss.backward()
-                optimizer.step()
-                seen += len(Xb)
-                total_loss += float(loss.item()) * len(Xb)
-                correct += accuracy(output.data, yb) * len(Xb)
-                bar.set_postfix(loss=f"{total_loss / seen:.4f}", acc=f"{correct / seen:.3f}",
-                                refresh=False)
-                bar.update()
-            history["loss"].append(total_loss / seen)
-            history["accuracy"].append(correct / seen)
-            if validation_data is not None:
-                val_loss, val_accuracy = evaluate(model, loss_fn, X_val, y_val)
-                history["val_loss"].append(val_loss)
-                history["val_accuracy"].append(val_accuracy)
-                bar.set_postfix(loss=f"{total_loss / seen:.4f}", acc=f"{correct / seen:.3f}",
-                                val_loss=f"{val_loss:.4f}", val_acc=f"{val_accuracy:.3f}")
+    try:
+        with tqdm(total=epochs * len(batches), disable=quiet, unit="batch", file=sys.stderr,
+                  dynamic_ncols=True) as bar:
+            for epoch in range(epochs):
+                bar.set_description(f"epoch {epoch + 1}/{epochs}")
+                seen, total_loss, correct = 0, 0.0, 0.0
+                for batch, (Xb, yb) in enumerate(batches):
+                    optimizer.zero_grad()
+                    output = model(ag.Tensor(Xb))
+                    loss = loss_fn(output, yb)
+                    value = float(loss.item())
+                    if not math.isfinite(value) and on_nonfinite == "raise":
+                        raise FloatingPointError(
+                            f"fit: the loss is {value} at epoch {epoch + 1}, batch {batch + 1} "
+                            f"of {len(batches)}; stopped before this batch's step (lower the "
+                            "learning rate, or pass on_nonfinite='continue')")
+                    loss.backward()
+                    optimizer.step()
+                    seen += len(Xb)
+                    total_loss += value * len(Xb)
+                    correct += accuracy(output.data, yb, threshold) * len(Xb)
+                    bar.set_postfix(loss=f"{total_loss / seen:.4f}",
+                                    acc=f"{correct / seen:.3f}", refresh=False)
+                    bar.update()
+                history["loss"].append(total_loss / seen)
+                history["accuracy"].append(correct / seen)
+                if validation_data is not None:
+                    val_loss, val_accuracy = evaluate(model, loss_fn, X_val, y_val,
+                                                      threshold=threshold)
+                    history["val_loss"].append(val_loss)
+                    history["val_accuracy"].append(val_accuracy)
+                    bar.set_postfix(loss=f"{total_loss / seen:.4f}",
+                                    acc=f"{correct / seen:.3f}", val_loss=f"{val_loss:.4f}",
+                                    val_acc=f"{val_accuracy:.3f}")
+    finally:
+        _restore(modes)
     return history

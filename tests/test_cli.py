@@ -1,6 +1,8 @@
 """The command line: train/save/eval roundtrip, one-line errors with status 2, graph, demo."""
 
 import json
+import os
+import shutil
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
@@ -88,7 +90,11 @@ def test_help_lists_the_commands(capsys):
     assert all(command in out for command in ("demo", "train", "eval", "graph"))
 
 
-@pytest.mark.parametrize("suffix", ["svg", "dot"])
+NEEDS_DOT = pytest.mark.skipif(shutil.which("dot") is None,
+                               reason="rendering SVG needs the Graphviz 'dot' program")
+
+
+@pytest.mark.parametrize("suffix", [pytest.param("svg", marks=NEEDS_DOT), "dot"])
 def test_graph_writes_a_drawing(tmp_path, capsys, suffix):
     out = tmp_path / f"graph.{suffix}"
     status, printed, err = run(["graph", "--sizes", "2,3,1", "--activation", "sigmoid",
@@ -114,3 +120,94 @@ def test_demo_tells_the_story(tmp_path, capsys):
     png = tmp_path / "digits_loss.png"
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert str(png.resolve()) in out
+
+
+# ----------------------------------------------------------------- user errors, one line each
+def one_line_error(status, err, *phrases):
+    assert status == 2, err
+    assert len(err.splitlines()) == 1 and "error:" in err and "Traceback" not in err, err
+    for phrase in phrases:
+        assert phrase in err, (phrase, err)
+
+
+@pytest.mark.parametrize("sidecar_text, phrase", [
+    ("[64, 128, 10]", "expected a JSON object"),
+    ("null", "expected a JSON object"),
+    ('{"sizes": 5, "activation": "relu", "data": "xor"}', "sizes must be a list"),
+    ('{"sizes": [2, "8", 2], "activation": "relu", "data": "xor"}', "sizes must be a list"),
+    ('{"sizes": [2, 8, 2], "activation": "relu", "data": "xor", "data_seed": -3}',
+     "data_seed must be an integer >= 0"),
+    ('{"sizes": [2, 8, 2], "activation": "swish", "data": "xor"}', "activation must be one of"),
+    ('{"sizes": [2, 100000000, 2], "activation": "relu", "data": "xor"}', "at most"),
+    ("{not json", "is not valid JSON"),
+])
+def test_a_malformed_sidecar_is_one_line_naming_the_file(tmp_path, capsys, sidecar_text,
+                                                          phrase):
+    path = tmp_path / "m.npz"
+    path.write_bytes(b"")
+    (tmp_path / "m.npz.json").write_text(sidecar_text)
+    status, _, err = run(["eval", "--load", str(path)], capsys)
+    one_line_error(status, err, "m.npz.json", phrase)
+
+
+@pytest.mark.parametrize("argv, phrases", [
+    (["train", "--data", "xor", "--sizes", "2,100000,100000,2"], ["--sizes", "at most"]),
+    (["train", "--data", "xor", "--sizes", ",".join(["2"] * 101)], ["--sizes", "100 layers"]),
+    (["train", "--data", "xor", "--seed", "-1"], ["--seed", "expected an integer >= 0"]),
+    (["train", "--data", "xor", "--data-seed", "-1"], ["--data-seed"]),
+    (["graph", "--seed", "-1"], ["--seed"]),
+    (["demo", "--seed", "-1"], ["--seed"]),
+    (["train", "--data", "xor", "--lr", "inf"], ["--lr", "finite", "'inf'"]),
+    (["train", "--data", "xor", "--lr", "nan"], ["--lr"]),
+    (["train", "--data", "xor", "--optimizer", "sgd", "--momentum", "-0.5"], ["--momentum"]),
+])
+def test_bad_flags_are_named_in_one_line(argv, phrases, capsys):
+    one_line_error(*run(argv, capsys)[::2], *phrases)
+
+
+def test_an_unwritable_demo_folder_fails_before_the_demo_runs(tmp_path, capsys, monkeypatch):
+    import nn.demo
+    ran = []
+    monkeypatch.setattr(nn.demo, "run", lambda *args, **kwargs: ran.append(1))
+    blocker = tmp_path / "file"
+    blocker.write_text("")
+    status, _, err = run(["demo", "--out", str(blocker / "pictures"), "--quiet"], capsys)
+    one_line_error(status, err, "--out", "cannot write there")
+    status, _, err = run(["demo", "--out", str(blocker), "--quiet"], capsys)
+    one_line_error(status, err, "--out", "cannot write there")
+    assert not ran
+
+
+@pytest.mark.skipif(os.name != "posix" or os.geteuid() == 0,
+                    reason="file permissions do not stop root (or non-POSIX systems)")
+def test_a_read_only_demo_folder_fails_before_the_demo_runs(tmp_path, capsys):
+    folder = tmp_path / "read-only"
+    folder.mkdir(mode=0o500)
+    status, _, err = run(["demo", "--out", str(folder), "--quiet"], capsys)
+    one_line_error(status, err, "--out", "cannot write there")
+
+
+@pytest.mark.parametrize("make_target", [
+    lambda tmp: f"{tmp / 'models'}{os.sep}",     # a trailing separator: meant as a folder
+    lambda tmp: str(tmp),                         # an existing folder
+])
+def test_save_to_a_folder_is_refused_before_training(tmp_path, capsys, make_target):
+    target = make_target(tmp_path)
+    status, out, err = run(["train", "--data", "xor", "--epochs", "1", "--save", target],
+                           capsys)
+    one_line_error(status, err, "--save", "is a folder; give a file path")
+    assert out == ""                              # refused before training started
+    assert sorted(p.name for p in tmp_path.iterdir()) == []
+
+
+def test_a_graph_into_an_unwritable_place_is_one_line(tmp_path, capsys):
+    blocker = tmp_path / "file"
+    blocker.write_text("")
+    status, _, err = run(["graph", "--out", str(blocker / "g.dot")], capsys)
+    one_line_error(status, err, "--out", "cannot write there")
+
+
+def test_a_nonfinite_loss_while_training_is_one_line(capsys):
+    status, _, err = run(["train", "--data", "xor", "--optimizer", "sgd", "--lr", "1e300",
+                          "--epochs", "3", "--quiet"], capsys)
+    one_line_error(status, err, "loss is", "epoch")

@@ -107,3 +107,19 @@ def test_rejects_inputs_without_grad_and_non_tensor_outputs():
 def test_output_independent_of_inputs_is_an_error():
     with pytest.raises(ag.GradcheckError, match="does not depend"):
         ag.gradcheck(lambda a: ag.Tensor([1.0]), [leaf([1.0])])
+
+
+@pytest.mark.parametrize("failing_call", [2, 3, 6])   # at x + ε, at x − ε, a later entry
+def test_inputs_are_restored_when_fn_raises_part_way(failing_call):
+    x = leaf([0.3, -0.7, 1.1])
+    calls = []
+
+    def fn(a):
+        calls.append(1)
+        if len(calls) == failing_call:   # call 1 is gradcheck's own forward
+            raise ArithmeticError("fn failed at a perturbed point")
+        return (a * a).sum()
+
+    with pytest.raises(ArithmeticError, match="perturbed point"):
+        ag.gradcheck(fn, [x])
+    np.testing.assert_array_equal(x.data, [0.3, -0.7, 1.1])

@@ -177,3 +177,18 @@ def test_mlp_rejects_unknown_activations_listing_the_valid_ones():
         nn.MLP([2, 2], output_activation="relu6")
     with pytest.raises(ValueError, match="sizes"):
         nn.MLP([3])
+
+
+@pytest.mark.parametrize("make, error, pattern", [
+    (lambda: nn.Linear(True, 2), TypeError,
+     "Linear: in_features must be an integer >= 1, got True"),
+    (lambda: nn.Linear(2, 2.0), TypeError, r"out_features must be an integer >= 1, got 2\.0"),
+    (lambda: nn.Linear(2, 2, bias="no"), TypeError, "bias must be True or False"),
+    (lambda: nn.Dropout("0.5"), TypeError, r"Dropout: p must be a finite number >= 0 and < 1, "
+                                           r"got '0\.5' \(str\)"),
+    (lambda: nn.Dropout(np.nan), ValueError, "Dropout: p .* got nan"),
+    (lambda: nn.Softmax(axis=1.0), TypeError, "Softmax: axis must be an integer"),
+])
+def test_layer_arguments_of_the_wrong_type_are_named(make, error, pattern):
+    with pytest.raises(error, match=pattern):
+        make()

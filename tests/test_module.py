@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from contextlib import contextmanager
 
 import numpy as np
@@ -10,6 +11,7 @@ import pytest
 import autograd as ag
 import autograd.function
 import nn
+from autograd.scopes import record_modules
 
 
 class Block(nn.Module):
@@ -167,3 +169,48 @@ def test_call_enters_the_scope_recorder_around_forward(monkeypatch):
     monkeypatch.setattr(autograd.function, "scope_recorder", Recorder())
     nn.Sequential(nn.Linear(2, 2), nn.Tanh())(np.ones((1, 2)))
     assert entered == ["Sequential", "Linear", "Tanh"]
+
+
+def _ops(output):
+    """Every op node behind ``output``."""
+    nodes, stack, seen = [], [output.grad_fn], set()
+    while stack:
+        node = stack.pop()
+        if node is None or id(node) in seen:
+            continue
+        seen.add(id(node))
+        nodes.append(node)
+        stack.extend(x.grad_fn for x in node.inputs if isinstance(x, ag.Tensor))
+    return nodes
+
+
+def test_module_recording_is_per_thread():
+    """One thread draws (records module scopes) while another trains the same model: the
+    recording thread sees only its own module calls, the other thread records nothing."""
+    model = nn.MLP([3, 8, 8, 2], activation="tanh")
+    x = ag.Tensor(np.ones((4, 3)))
+    recording = threading.Event()
+    other_outputs = []
+
+    def train_meanwhile():
+        recording.wait(timeout=10)
+        for _ in range(300):
+            other_outputs.append(model(x).sum())
+
+    worker = threading.Thread(target=train_meanwhile)
+    worker.start()
+    recorded = []
+    with record_modules(model):
+        recording.set()
+        for _ in range(300):
+            recorded.append(model(x).sum())
+    worker.join(timeout=60)
+    assert autograd.function.scope_recorder is None
+    assert all(node.scope is None for out in other_outputs for node in _ops(out))
+    for out in recorded:
+        scopes = {node.scope.path for node in _ops(out) if node.scope is not None}
+        assert scopes == {"layers.0", "layers.1", "layers.2", "activations.0",
+                          "activations.1"}
+        for node in _ops(out):
+            if node.scope is not None:   # each op sits in its own call's scope, inside MLP
+                assert node.scope.chain()[0].path == ""

@@ -161,3 +161,32 @@ def test_perceptron_fit_rejects_bad_data(X, y, pattern):
     with pytest.raises(ValueError, match=pattern):
         model.fit(X, y)
     assert np.all(model.weight.data == 0)
+
+
+@pytest.mark.parametrize("make, error, pattern", [
+    (lambda: nn.MCPNeuron([1, 1], threshold="1"), TypeError,
+     r"MCPNeuron: threshold must be a finite number, got '1' \(str\)"),
+    (lambda: nn.MCPNeuron([1, 1], threshold=np.nan), ValueError, "threshold .* got nan"),
+    (lambda: nn.MCPNeuron([1.0, np.nan], 1), ValueError,
+     "MCPNeuron: weights must be finite, but entry 1 is nan"),
+    (lambda: nn.MCPNeuron([np.inf], 1), ValueError, "weights must be finite"),
+    (lambda: nn.Perceptron(True), TypeError, "n_features must be an integer >= 1, got True"),
+    (lambda: nn.Perceptron(2, lr="1"), TypeError, "lr must be a finite number > 0"),
+    (lambda: nn.Perceptron(2, lr=np.inf), ValueError, "lr must be a finite number > 0"),
+])
+def test_neurons_name_the_argument_at_fault(make, error, pattern):
+    with pytest.raises(error, match=pattern):
+        make()
+
+
+@pytest.mark.parametrize("bad", [np.nan, np.inf, -np.inf])
+def test_perceptron_fit_refuses_nonfinite_inputs_naming_the_row(bad):
+    # With a NaN feature every comparison is False: no sample ever counts as a mistake,
+    # so the old fit reported convergence while misclassifying.
+    X = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]])
+    X[2, 1] = bad
+    model = nn.Perceptron(2)
+    with pytest.raises(ValueError, match=f"Perceptron.fit: X must be finite, but row 2, "
+                                         f"column 1 is {bad}"):
+        model.fit(X, np.array([-1, 1, 1, 1]))
+    assert np.all(model.weight.data == 0) and not hasattr(model, "converged_")

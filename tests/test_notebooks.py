@@ -9,6 +9,7 @@ Notebooks are slow compared with unit tests (a few seconds to half a minute each
 
 from __future__ import annotations
 
+import importlib.util
 import os
 from pathlib import Path
 
@@ -26,7 +27,11 @@ KEY_OUTPUTS = {
     "03_forward_and_backward_by_hand": "formulas agree with autograd: True",      # S13–S16
     "04_vanishing_gradients": "sigmoid first/last layer gradient ratio",          # S18
     "05_building_models": "loaded model gives identical outputs: True",
+    "07_graduating_to_pytorch": "PyTorch computes what we compute: True",       # S11, S16
 }
+
+# Notebooks that need an optional extra; without it they are skipped, saying which.
+NEEDS = {"07_graduating_to_pytorch": ("torch", "onnx", "onnxruntime")}
 
 
 def _text(nb) -> str:
@@ -44,6 +49,10 @@ def test_every_notebook_is_listed():
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=[path.stem for path in NOTEBOOKS])
 def test_notebook_runs(path: Path, tmp_path: Path) -> None:
+    missing = [name for name in NEEDS.get(path.stem, ()) if importlib.util.find_spec(name) is None]
+    if missing:
+        pytest.skip(f"{path.stem} needs {', '.join(missing)}: pip install "
+                    f"'backprop-primer[export]'")
     nb = nbformat.read(path, as_version=4)
     client = nbclient.NotebookClient(nb, kernel_name="python3", timeout=120,
                                      resources={"metadata": {"path": str(tmp_path)}})

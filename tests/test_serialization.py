@@ -4,6 +4,10 @@ either succeed completely or change nothing."""
 from __future__ import annotations
 
 import os
+import stat
+import subprocess
+import sys
+import zipfile
 
 import numpy as np
 import pytest
@@ -136,3 +140,108 @@ def test_save_into_a_missing_folder_names_the_folder_and_writes_nothing(tmp_path
     with pytest.raises(FileNotFoundError, match=r"nowhere.*does not exist"):
         nn.save(nn.Linear(2, 1), folder / "model.npz")
     assert not folder.exists()
+
+
+# ----------------------------------------------------------------- crafted and lossy files
+def huge_header(path, count=10**12):
+    """An .npz whose one member's header claims `count` float64 numbers: a few hundred
+    bytes on disk."""
+    header = np.lib.format.header_data_from_array_1_0(np.zeros(1))
+    header["shape"] = (count,)
+    with zipfile.ZipFile(path, "w") as archive, archive.open("layers.0.weight.npy", "w") as m:
+        np.lib.format.write_array_header_1_0(m, header)
+        m.write(np.zeros(4).tobytes())
+
+
+def test_a_header_claiming_more_data_than_the_file_holds_is_refused_before_allocating(
+        tmp_path):
+    path = tmp_path / "crafted.npz"
+    huge_header(path)
+    assert path.stat().st_size < 1000
+    model = make_model(0)
+    before = model.state_dict()
+    with pytest.raises(ValueError, match=r"declares shape \(1000000000000,\)"):
+        nn.load(model, path)
+    assert_same_state(model, before)
+
+
+def test_a_compressed_member_may_not_claim_more_than_deflate_can_unpack(tmp_path):
+    path = tmp_path / "bomb.npz"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("w.npy", b"\0" * 10**6)
+    with zipfile.ZipFile(path) as archive:   # a real, consistent archive…
+        info = archive.getinfo("w.npy")
+    data = bytearray(path.read_bytes())       # …whose directories now claim 10 GB
+    for offset in (i for i in range(len(data) - 4)
+                   if data[i:i + 4] == info.file_size.to_bytes(4, "little")):
+        data[offset:offset + 4] = (10**10 % 2**32).to_bytes(4, "little")
+    path.write_bytes(bytes(data))
+    with pytest.raises(ValueError, match=r"claims 1410065408 bytes, more than the \d+-byte"):
+        nn.load(make_model(0), path)
+
+
+def test_values_that_would_overflow_the_models_dtype_are_refused(tmp_path):
+    ag.set_default_dtype(np.float32)
+    try:
+        model = nn.Linear(2, 2)
+    finally:
+        ag.set_default_dtype(np.float64)
+    before = model.state_dict()
+    state = {"weight": np.array([[1.0, 1e300], [2.0, -1e39]]), "bias": np.zeros(2)}
+    with pytest.raises(ValueError, match=r"weight: float64 value 1e\+300 at index \(0, 1\) "
+                                         r"overflows float32.*2 value"):
+        model.load_state_dict(state)
+    assert_same_state(model, before)
+    path = tmp_path / "wide.npz"
+    np.savez(path, **state)
+    with pytest.raises(ValueError, match="overflows float32"):
+        nn.load(model, path)
+    assert_same_state(model, before)
+    model.load_state_dict({"weight": np.full((2, 2), 0.1), "bias": np.zeros(2)})  # rounding
+    np.testing.assert_array_equal(model.weight.data, np.float32(0.1))
+
+
+# ----------------------------------------------------------------- durable, tidy saves
+def test_save_refuses_a_folder_path_and_writes_nothing(tmp_path):
+    (tmp_path / "models").mkdir()
+    for path in (tmp_path / "models", f"{tmp_path / 'models'}{os.sep}",
+                 f"{tmp_path / 'fresh'}{os.sep}"):
+        with pytest.raises(IsADirectoryError, match="is a folder; give a file path"):
+            nn.save(make_model(0), path)
+    assert sorted(os.listdir(tmp_path)) == ["models"]
+    assert os.listdir(tmp_path / "models") == []
+
+
+def test_save_syncs_the_file_and_then_its_folder(tmp_path, monkeypatch):
+    synced = []
+    real_fsync = os.fsync
+
+    def fsync(descriptor):
+        synced.append("folder" if stat.S_ISDIR(os.fstat(descriptor).st_mode) else "file")
+        real_fsync(descriptor)
+
+    monkeypatch.setattr(os, "fsync", fsync)
+    nn.save(make_model(0), tmp_path / "m.npz")
+    assert synced == ["file", "folder"]
+
+
+KILLED_SAVE = """
+import os, sys
+import numpy as np
+import nn
+def die(*args, **kwargs):
+    os._exit(3)          # killed midway: no except, no finally runs
+np.lib.format.write_array = die
+nn.save(nn.Linear(2, 1), sys.argv[1])
+"""
+
+
+@pytest.mark.skipif(os.name != "posix", reason="probing a process id needs POSIX")
+def test_the_next_save_removes_what_a_killed_save_left_behind(tmp_path):
+    path = tmp_path / "m.npz"
+    killed = subprocess.run([sys.executable, "-c", KILLED_SAVE, str(path)], timeout=60)
+    assert killed.returncode == 3
+    leftovers = [name for name in os.listdir(tmp_path) if name.endswith(".tmp")]
+    assert len(leftovers) == 1 and leftovers[0].startswith("m.npz.")
+    nn.save(make_model(0), path)
+    assert os.listdir(tmp_path) == ["m.npz"]

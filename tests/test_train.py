@@ -183,3 +183,129 @@ def test_fit_shows_its_progress_bar_in_a_notebook_kernel(capsys, monkeypatch):
     model = MLP([2, 2], output_activation=None)
     fit(model, F.cross_entropy, SGD(model.parameters(), lr=0.5), X, y, epochs=2, seed=0)
     assert "loss=" in capsys.readouterr().err
+
+
+# ----------------------------------------------------------------- nothing changes on failure
+def _snapshot(model, optimizer):
+    return model.state_dict(), optimizer.state_dict()
+
+
+def _assert_unchanged(model, optimizer, snapshot):
+    for now, before in zip(_snapshot(model, optimizer), snapshot):
+        assert list(now) == list(before)
+        for key in now:
+            np.testing.assert_array_equal(now[key], before[key], err_msg=key)
+
+
+def _bad(array, index, value):
+    array = np.array(array)
+    array[index] = value
+    return array
+
+
+@pytest.mark.parametrize("change, error, pattern", [
+    (lambda X, y, v: (X, _bad(y, -1, 5), v), ValueError, "cross_entropy"),  # last batch
+    (lambda X, y, v: (X, y, (v[0], _bad(v[1], 0, -1))), ValueError, "cross_entropy"),
+    (lambda X, y, v: (X, y, (v[0], v[1][:-1])), ValueError, r"validation X and y .* \(20, 2\)"),
+    (lambda X, y, v: (_bad(X, (57, 1), np.nan), y, v), ValueError,
+     "X must be finite, but row 57, column 1 is nan"),
+    (lambda X, y, v: (X, y, (_bad(v[0], 3, np.inf), v[1])), ValueError,
+     "validation X must be finite, but row 3"),
+    (lambda X, y, v: (X[:0], y[:0], v), ValueError, "hold no samples"),
+    (lambda X, y, v: (X, y, (v[0][:0], v[1][:0])), ValueError, "validation X and y hold no"),
+])
+def test_fit_checks_all_data_before_the_first_step(change, error, pattern):
+    X, y = _logistic_problem()
+    X, X_val, y, y_val = X[:60], X[60:], y[:60], y[60:]
+    model = MLP([2, 2], output_activation=None)
+    optimizer = Adam(model.parameters(), lr=0.1)
+    before = _snapshot(model, optimizer)
+    X, y, validation = change(X, y, (X_val, y_val))
+    with pytest.raises(error, match=pattern):
+        fit(model, F.cross_entropy, optimizer, X, y, epochs=3, batch_size=8, shuffle=False,
+            validation_data=validation, progress=False)
+    _assert_unchanged(model, optimizer, before)
+
+
+class LossThatFails:
+    """Mean squared error that, on its `fail_at`-th call while training (grad enabled:
+    not fit's check or evaluate), returns `value` or raises `error`."""
+
+    def __init__(self, fail_at, value=None, error=None):
+        self.fail_at, self.value, self.error, self.calls = fail_at, value, error, 0
+
+    def __call__(self, output, target):
+        loss = F.mse_loss(output, target)
+        if ag.is_grad_enabled():
+            self.calls += 1
+            if self.calls == self.fail_at:
+                if self.error is not None:
+                    raise self.error
+                return loss * self.value
+        return loss
+
+
+@pytest.mark.parametrize("value", [np.nan, np.inf])
+def test_a_nonfinite_loss_stops_before_its_step_naming_epoch_and_batch(value):
+    X, t = np.random.default_rng(0).standard_normal((12, 2)), np.zeros((12, 1))
+    ag.manual_seed(0)
+    stopped = MLP([2, 1])
+    ag.manual_seed(0)
+    reference = MLP([2, 1])
+    fit(reference, F.mse_loss, SGD(reference.parameters(), lr=0.1), X, t, epochs=1,
+        batch_size=4, shuffle=False, progress=False)            # batches 1-3 of epoch 1
+    with pytest.raises(FloatingPointError, match=f"loss is {value} at epoch 2, batch 1 of 3"):
+        fit(stopped, LossThatFails(4, value), SGD(stopped.parameters(), lr=0.1), X, t,
+            epochs=3, batch_size=4, shuffle=False, progress=False)
+    for key, expected in reference.state_dict().items():
+        np.testing.assert_array_equal(stopped.state_dict()[key], expected, err_msg=key)
+
+
+def test_on_nonfinite_continue_trains_on_as_pytorch_would():
+    X, t = np.ones((8, 2)), np.zeros((8, 1))
+    model = MLP([2, 1])
+    history = fit(model, LossThatFails(1, np.nan), SGD(model.parameters(), lr=0.1), X, t,
+                  epochs=2, batch_size=4, shuffle=False, progress=False,
+                  on_nonfinite="continue")
+    assert math.isnan(history["loss"][0])
+    with pytest.raises(ValueError, match="on_nonfinite must be one of 'raise', 'continue'"):
+        fit(model, F.mse_loss, SGD(model.parameters(), lr=0.1), X, t, on_nonfinite="skip")
+
+
+@pytest.mark.parametrize("error", [KeyboardInterrupt(), RuntimeError("out of memory")])
+def test_an_interrupted_fit_restores_every_modules_mode(error):
+    model = Sequential(Linear(2, 4), Dropout(0.5), Linear(4, 1))
+    model.eval()
+    model[0].train()                   # mixed modes are kept too
+    modes = [module.training for module in model.modules()]
+    X, t = np.ones((8, 2)), np.zeros((8, 1))
+    with pytest.raises(type(error)):
+        fit(model, LossThatFails(2, error=error), SGD(model.parameters(), lr=0.1), X, t,
+            epochs=2, batch_size=4, progress=False)
+    assert [module.training for module in model.modules()] == modes
+
+
+# ----------------------------------------------------------------- accuracy of logits
+def test_accuracy_takes_the_threshold_of_logits_explicitly():
+    logits, targets = np.array([[-0.2], [0.3], [-1.0], [2.0]]), np.array([0, 1, 0, 1])
+    assert accuracy(logits, targets, threshold=0.0) == 1.0
+    assert accuracy(logits, targets) == 0.75               # 0.3 read as a probability < 0.5
+    assert accuracy(np.array([0.7, 0.2]), [1, -1], threshold=0.5) == 1.0
+    with pytest.raises(ValueError, match="one output per sample"):
+        accuracy(np.zeros((2, 3)), [0, 1], threshold=0.0)
+    with pytest.raises(TypeError, match="threshold"):
+        accuracy(logits, targets, threshold="0")
+
+
+def test_fit_and_evaluate_read_bce_with_logits_outputs_as_logits():
+    rng = np.random.default_rng(2)
+    X = rng.standard_normal((40, 3))
+    t = (X[:, :1] + 0.3 * rng.standard_normal((40, 1)) > 0).astype(float)
+    ag.manual_seed(2)
+    model = MLP([3, 1])
+    history = fit(model, F.binary_cross_entropy_with_logits, SGD(model.parameters(), lr=0.5),
+                  X, t, epochs=5, batch_size=40, progress=False, validation_data=(X, t))
+    z = X @ model.layers[0].weight.data.T + model.layers[0].bias.data
+    assert history["val_accuracy"][-1] == np.mean((z >= 0) == t)
+    assert evaluate(model, F.binary_cross_entropy_with_logits, X, t)[1] == np.mean((z >= 0) == t)
+    assert np.mean((z >= 0) == t) != np.mean((z >= 0.5) == t)   # the old reading differs

@@ -2,11 +2,13 @@
 real rendering with the `dot` program, and drawing never changing a graph or gradient."""
 
 import re
+import shutil
 import xml.etree.ElementTree as ET
 
 import graphviz
 import numpy as np
 import pytest
+from dot_source import clusters, edges, label, node_named, nodes, shown
 from hypothesis import given
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
@@ -15,45 +17,8 @@ import autograd as ag
 import nn
 from autograd import function
 from autograd.record import retain_grads
-from autograd.scopes import record_modules
+from autograd.scopes import active_recorder, record_modules
 from autograd.viz import GraphvizNotFound
-from nn.drawing import draw_model, loss_graph
-
-NODE = re.compile(r"^\t+(\w+) \[label=(.*)\]$", re.M)
-EDGE = re.compile(r"^\t+(\w+) -> (\w+)(?: \[(.*)\])?$", re.M)
-
-
-def nodes(source):
-    """DOT node name → its attribute text."""
-    return dict(NODE.findall(source))
-
-
-def edges(source):
-    return [(tail, head, attrs) for tail, head, attrs in EDGE.findall(source)]
-
-
-def node_named(source, name):
-    """The DOT id of the tensor node whose bold title is ``name``."""
-    found = [n for n, attrs in nodes(source).items() if f"<B>{name}</B>" in attrs]
-    assert len(found) == 1, (name, found)
-    return found[0]
-
-
-def clusters(source):
-    """Cluster label → the node ids inside it, nested clusters included."""
-    inside, stack = {}, []
-    for line in source.splitlines():
-        if line.strip().startswith("subgraph cluster"):
-            stack.append(None)
-        elif line.strip().startswith("graph [") and stack and stack[-1] is None:
-            stack[-1] = re.search(r'label=("[^"]*"|\S+)', line).group(1).strip('"')
-            inside[stack[-1]] = []
-        elif line.strip() == "}" and stack:
-            stack.pop()
-        elif (m := NODE.match(line)) and stack:
-            for label in stack:
-                inside[label].append(m.group(1))
-    return inside
 
 
 def reachable(outputs):
@@ -98,22 +63,30 @@ def test_labels_show_names_shapes_data_formulas_and_every_gradient_after_backwar
     source = ag.draw(y, names={"s": s, "E": y}, show_formula=True).source
     labels = nodes(source)
     x_label, s_label = labels[node_named(source, "x")], labels[node_named(source, "s")]
-    assert "(2, 2) float64" in x_label and "data [[1, 2]," in x_label
+    assert "(2, 2)</FONT>" in x_label and "float64" not in label(x_label)  # dtype on request
+    assert "(2, 2) float64</FONT>" in ag.draw(y, show_dtype=True).source
+    np.testing.assert_array_equal(shown(x_label, "data"), x.data)
     # ∂E/∂x = 4x, ∂E/∂s = x (E = Σ s·x with s = 2x), ∂E/∂E = 1
-    assert "grad [[4, 8],<BR/> [12, 16]]" in x_label
-    assert "grad [[1, 2],<BR/> [3, 4]]" in s_label
-    assert "grad 1<" in labels[node_named(source, "E")] and "data 60<" in source
+    np.testing.assert_array_equal(shown(x_label, "grad"), 4 * x.data)
+    np.testing.assert_array_equal(shown(s_label, "grad"), x.data)
+    e_label = labels[node_named(source, "E")]
+    assert 'grad</FONT> </TD><TD ALIGN="LEFT" BALIGN="LEFT"><FONT COLOR="#b71c1c">1<' in e_label
+    assert 'data </TD><TD ALIGN="LEFT" BALIGN="LEFT">60<' in e_label
     for name, formula in [("add", "∂(a+b)/∂a = 1"), ("mul", "∂(a·b)/∂a = b")]:
-        assert any(f"<B>{name}</B>" in attrs and formula in attrs for attrs in labels.values())
-    assert "∂(a+b)" not in ag.draw(y).source  # formulas are off by default
+        assert any(f"<B>{name}</B>" in label(attrs) and formula in label(attrs)
+                   for attrs in labels.values())
+    plain = ag.draw(y)  # formulas are off by default (they stay in the op's tooltip)
+    assert not any("∂(a+b)" in label(attrs) for attrs in nodes(plain.source).values())
     assert "grad" not in ag.draw(y, show_grad=False).source
     assert "data" not in ag.draw(y, show_data=False).source
+    assert "rankdir=TB" in plain.source  # top to bottom unless asked
 
 
 def test_large_tensors_are_summarised_and_constants_named_in_the_op():
     a = ag.Tensor(np.arange(100.0).reshape(10, 10), requires_grad=True, name="a")
     source = ag.draw(a * 2.0).source
-    assert "data min 0  mean 49.5  max 99" in nodes(source)[node_named(source, "a")]
+    assert ("data </TD><TD ALIGN=\"LEFT\" BALIGN=\"LEFT\">min 0  mean 49.5  max 99"
+            in nodes(source)[node_named(source, "a")])
     assert "<B>mul(·, 2.0)</B>" in source
 
 
@@ -243,9 +216,10 @@ def test_module_clusters_nest_and_hold_their_ops_and_parameters():
     loss = (y * y).sum()
     source = ag.draw(loss).source
     boxes = clusters(source)
-    # (the linear output's Identity makes no op, so it has no box)
-    assert set(boxes) == {"MLP", "layers.0: Linear(2→3)", "activations.0: Tanh",
-                          "layers.1: Linear(3→1)"}
+    # A box per call that owns parameters or makes two ops or more: a lone tanh names
+    # itself, the linear output's Identity makes no op, and the model's own box (which
+    # would hold everything) is left out.
+    assert set(boxes) == {"layers.0: Linear(2→3)", "layers.1: Linear(3→1)"}
     layer0 = boxes["layers.0: Linear(2→3)"]
     labels = nodes(source)
     ops0 = sorted(re.search(r"<B>(\w+)", labels[n]).group(1) for n in layer0
@@ -253,9 +227,19 @@ def test_module_clusters_nest_and_hold_their_ops_and_parameters():
     assert ops0 == ["linear"]  # u = x Wᵀ + b in one node
     assert {node_named(source, "layers.0.weight"), node_named(source, "layers.0.bias")} \
         <= set(layer0)
-    assert set(layer0) < set(boxes["MLP"])  # nested inside the model's box
     outside = [n for n in labels if not any(n in b for b in boxes.values())]
     assert {node_named(source, "x")} < set(outside)  # the input and the loss are outside
+
+    class TwoOps(nn.Module):  # no parameters, two ops: boxed, inside the Sequential's box
+        def forward(self, x):
+            return (x * 2.0).tanh()
+
+    outer = nn.Sequential(nn.Linear(2, 2), TwoOps())
+    with record_modules(nn.Sequential(outer)):
+        z = outer(ag.Tensor([[1.0, 2.0]])).sum()
+    boxes = clusters(ag.draw(z).source)
+    assert set(boxes) == {"0: Sequential", "0.0: Linear(2→2)", "0.1: TwoOps"}
+    assert set(boxes["0.1: TwoOps"]) < set(boxes["0: Sequential"])
 
 
 def test_recorder_is_reset_after_an_error_and_restores_the_previous_one():
@@ -266,9 +250,11 @@ def test_recorder_is_reset_after_an_error_and_restores_the_previous_one():
     with record_modules() as outer:
         with record_modules(model):
             pass
-        assert function.scope_recorder is outer
+        assert active_recorder() is outer
 
 
+@pytest.mark.skipif(shutil.which("dot") is None,
+                    reason="rendering needs the Graphviz 'dot' program")
 def test_svg_and_png_are_rendered_and_the_svg_has_the_node_titles(tmp_path):
     x = ag.Tensor([1.0, 2.0], requires_grad=True, name="x")
     y = ((x + x) * x).sum()
@@ -294,32 +280,6 @@ def test_without_dot_the_source_remains_and_rendering_says_how_to_install(monkey
         drawing.pipe(format="png")
     shown = drawing._repr_mimebundle_()
     assert "apt-get install graphviz" in shown["text/plain"] and "digraph" in shown["text/plain"]
-
-
-def test_draw_model_lists_layers_in_flow_order_with_parameter_counts():
-    model = nn.MLP([2, 3, 1], activation="relu", output_activation="sigmoid")
-    source = draw_model(model).source
-    order = re.findall(r"<B>([\w.]+): ", source)
-    assert order == ["layers.0", "activations.0", "layers.1", "activations.1"]
-    assert "weight (3, 2)" in source and "bias (3,)" in source
-    assert "9 parameters" in source and "4 parameters" in source  # 3·2 + 3, 1·3 + 1
-    assert 'label="MLP: 13 parameters"' in source
-    assert len(edges(source)) == 5  # input → 4 blocks → output
-
-
-def test_loss_graph_shows_the_documents_names_layers_and_every_gradient():
-    source = loss_graph([2, 3, 1], "sigmoid", seed=0).source
-    labels = nodes(source)
-    for name in ["x", "t", "W1", "b1", "u1", "y1", "W2", "b2", "u2", "y2", "E"]:
-        node_named(source, name)
-    assert set(clusters(source)) == {"layers.0: Linear(2→3)", "activations.0: Sigmoid",
-                                     "layers.1: Linear(3→1)", "activations.1: Sigmoid"}
-    tensors = [a for n, a in labels.items() if n.startswith("tensor")]
-    needing = [a for a in tensors if "<I>constant</I>" not in a]
-    assert all("grad " in a for a in needing) and not any("grad " in a for a in tensors
-                                                           if a not in needing)
-    assert "grad 1<" in labels[node_named(source, "E")]
-    assert loss_graph([2, 3, 1], "sigmoid", seed=0).source == source  # seeded
 
 
 def test_two_calls_of_modules_outside_a_named_model_get_a_box_each():

@@ -1,0 +1,159 @@
+"""The animation's picture: ``ag.draw``'s graph as an SVG whose parts can change per step.
+
+``draw`` names its Graphviz nodes ``op1, op2, …`` in the breadth-first order of
+``viz.walk`` and joins each op to its result and its inputs with edges; the DOT source's
+edges therefore tell which Graphviz node shows which tensor. Each tensor that receives a
+gradient gets one extra row in its label (reserved at the width of the longest text it
+will show), whose lines the player rewrites step by step. The SVG is then tagged:
+``data-id`` on nodes (``op3``, ``tensor5``) and edges (``tensor5->op3``), class
+``grad-line`` on the rewritable text lines.
+"""
+
+from __future__ import annotations
+
+import copy
+import html
+import re
+import xml.etree.ElementTree as ET
+from dataclasses import dataclass
+from typing import Any
+
+from autograd.function import Function
+from autograd.tensor import Tensor
+from autograd.viz import GraphView, draw, tensor_key
+
+SVG_NS = "http://www.w3.org/2000/svg"
+XLINK_NS = "http://www.w3.org/1999/xlink"
+#: Colour of the gradient rows (``ag.draw``'s gradient colour); drawn with show_grad=False,
+#: so no other text of the picture has it.
+GRAD_COLOUR = "#b71c1c"
+_EDGE = re.compile(r"^\s*(\w+) -> (\w+)", re.MULTILINE)
+
+
+@dataclass
+class GraphIds:
+    """Graphviz names: ``ops`` (id(node) → ``op3``), ``tensors`` (tensor key →
+    ``tensor5``) and ``edges`` ((tail, head) → ``tensor5->op3``) of the drawn part."""
+
+    ops: dict[int, str]
+    tensors: dict[int, str]
+
+    def edge(self, tail: str, head: str) -> str:
+        return f"{tail}->{head}"
+
+    def output_of(self, node: Function) -> str:
+        return self.tensors[id(node)]
+
+
+def graph_ids(dot: Any, view: GraphView, drawn: list[Function]) -> GraphIds:
+    """Which Graphviz node of ``dot`` (made by ``draw`` from ``view``) shows which op and
+    tensor, read from the edges: ``opI -> X`` is op I's result, ``Y -> opI`` its inputs in
+    the order of ``view.uses``."""
+    ops = {id(node): f"op{i}" for i, node in enumerate(drawn, start=1)}
+    heads: dict[str, list[str]] = {}
+    tails: dict[str, list[str]] = {}
+    for tail, head in _EDGE.findall(dot.source):
+        heads.setdefault(tail, []).append(head)
+        tails.setdefault(head, []).append(tail)
+    tensors: dict[int, str] = {}
+    for node in drawn:
+        op = ops[id(node)]
+        inputs = [key for key, _ in view.uses[id(node)]]
+        made, used = heads.get(op, []), tails.get(op, [])
+        if len(made) != 1 or len(used) != len(inputs):
+            raise RuntimeError(f"animate: ag.draw's node {op} has {len(made)} result and "
+                               f"{len(used)} input edges, expected 1 and {len(inputs)}")
+        tensors[id(node)] = made[0]
+        tensors.update(zip(inputs, used, strict=True))
+    for key in view.roots:  # an output that is a leaf has no op
+        tensors.setdefault(key, "tensor1")
+    return GraphIds(ops, tensors)
+
+
+def drawing(output: Any, view: GraphView, names: dict | None, rankdir: str,
+            max_ops: int | None) -> tuple[Any, list[Function]]:
+    """``ag.draw``'s graph of ``output`` (data shown, gradients left to the player) and
+    the ops it draws."""
+    dot = draw(output, show_data=True, show_grad=False, names=names, rankdir=rankdir,
+               max_ops=max_ops)
+    drawn = view.ops if max_ops is None else view.ops[:max_ops]
+    return dot, drawn
+
+
+def reserve_gradient_rows(dot: Any, rows: dict[str, list[str]]) -> None:
+    """Add to each tensor node named in ``rows`` a row of ``len(lines)`` lines in the
+    gradient colour, as wide as ``lines``; the player rewrites these lines per step."""
+    for i, line in enumerate(dot.body):
+        match = re.match(r"\s*(\w+) \[label=<", line)
+        if match is None or match.group(1) not in rows or "</TABLE>>" not in line:
+            continue
+        text = "<BR/>".join(html.escape(part) for part in rows[match.group(1)])
+        row = (f'<TR><TD ALIGN="LEFT" BALIGN="LEFT"><FONT COLOR="{GRAD_COLOUR}">{text}'
+               "</FONT></TD></TR>")
+        at = line.rindex("</TABLE>>")
+        dot.body[i] = line[:at] + row + line[at:]
+
+
+class Picture:
+    """The tagged SVG; ``render(states, grads, current, edges)`` writes one state of it."""
+
+    def __init__(self, svg: bytes, titles: dict[str, str]) -> None:
+        root = ET.fromstring(svg)
+        for element in root.iter():  # plain names: the SVG goes inline into HTML
+            element.tag = element.tag.split("}")[-1]
+            for name in [n for n in element.attrib if n.startswith(f"{{{XLINK_NS}}}")]:
+                element.set("xlink:" + name.split("}")[-1], element.attrib.pop(name))
+        root.set("class", "ag-graph")
+        self.root = root
+        for group in root.iter("g"):
+            kind = group.get("class")
+            title = group.find("title")
+            if kind not in ("node", "edge") or title is None or title.text is None:
+                continue
+            name = title.text
+            group.set("data-id", name)
+            title.text = titles.get(name, "")
+            texts = [t for t in group.iter("text") if t.get("fill") == GRAD_COLOUR]
+            for n, text in enumerate(texts):
+                text.set("class", "grad-line")
+                text.set("data-line", str(n))
+                text.text = ""
+
+    def render(self, states: dict[str, str], grads: dict[str, list[str]],
+               current: list[str] = (), edges: list[str] = (), standalone: bool = False,
+               style: str = "") -> str:
+        """The SVG text with node/edge classes and gradient lines of one step."""
+        root = copy.deepcopy(self.root)
+        elements = {g.get("data-id"): g for g in root.iter("g") if g.get("data-id")}
+        for name, group in elements.items():
+            classes = [group.get("class"), states.get(name, "")]
+            classes += ["current"] if name in current else []
+            classes += ["active"] if name in edges else []
+            group.set("class", " ".join(c for c in classes if c))
+            lines = grads.get(name, [])
+            for text in group.iter("text"):
+                if text.get("class") == "grad-line":
+                    n = int(text.get("data-line"))
+                    text.text = lines[n] if n < len(lines) else ""
+        if style:
+            node = ET.Element("style")
+            node.text = style
+            root.insert(0, node)
+        if standalone:
+            root.set("xmlns", SVG_NS)
+            root.set("xmlns:xlink", XLINK_NS)
+        return ET.tostring(root, encoding="unicode")
+
+
+def tensor_titles(ids: GraphIds, labels: dict[int, str], drawn: list[Function]) -> dict:
+    """Tooltips: the tensor's label for tensor nodes, the op's name for op nodes."""
+    titles = {name: labels[key] for key, name in ids.tensors.items() if key in labels}
+    titles.update((ids.ops[id(node)], node.name) for node in drawn)
+    return titles
+
+
+def input_ids(ids: GraphIds, node: Function) -> list[str]:
+    """The Graphviz names of the tensors ``node`` consumes (one per distinct tensor)."""
+    seen = dict.fromkeys(ids.tensors[tensor_key(x)] for x in node.inputs
+                         if isinstance(x, Tensor) and tensor_key(x) in ids.tensors)
+    return list(seen)

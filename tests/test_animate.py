@@ -1,0 +1,185 @@
+"""ag.animate without a browser: the frames against the engine's own backward pass, the
+page's promises (self-contained, no network address, accessible controls), the frames
+for slides, the cap, and bad arguments. The browser tests are in test_animate_browser.py."""
+
+import json
+import re
+import xml.etree.ElementTree as ET
+
+import numpy as np
+import pytest
+from hypothesis import given
+from test_viz import build, expressions
+
+import autograd as ag
+import nn
+from autograd.viz import format_values
+from nn import functional as F
+from nn.naming import document_names
+
+needs_dot = pytest.mark.skipif(
+    __import__("shutil").which("dot") is None, reason="needs the Graphviz 'dot' program")
+pytestmark = needs_dot
+
+
+def page_data(html: str) -> dict:
+    found = re.search(r'<script type="application/json" class="ag-data">(.*?)</script>',
+                      html, re.S)
+    return json.loads(found.group(1))
+
+
+def document_network(seed=0):
+    """The document's 3-3-3 network (f at the output too) and E = ½ Σ (t − y)² (S11, S12)."""
+    ag.manual_seed(seed)
+    model = nn.MLP([3, 3, 3], activation="sigmoid", output_activation="sigmoid")
+    x = ag.Tensor([[0.5, -1.0, 2.0]])
+    t = ag.Tensor([[0.0, 1.0, 0.0]])
+    loss = F.mse_loss(model(x), t, reduction="half_sum")
+    return model, loss
+
+
+def grad_lines(svg: str) -> dict[str, str]:
+    """Tooltip label of each tensor node → the gradient text drawn in it (if any)."""
+    root = ET.fromstring(svg)
+    ns = {"s": "http://www.w3.org/2000/svg"}
+    shown = {}
+    for group in root.iterfind(".//s:g[@class]", ns):
+        lines = [t.text or "" for t in group.iterfind(".//s:text[@class='grad-line']", ns)]
+        if "".join(lines) and group.get("data-id", "").startswith("tensor"):
+            shown[group.find("s:title", ns).text] = " ".join(" ".join(lines).split())
+    return shown
+
+
+def one_line(values) -> str:
+    return " ".join(format_values(values).split())
+
+
+@given(expressions())
+def test_last_frame_shows_what_backward_puts_in_every_leaf_grad(program):
+    leaves, out = build(*program)
+    animation = ag.animate(out)
+    out.backward()  # the engine's own pass, after the dry run animate read
+    shown = grad_lines(animation.frame_svg(len(animation)))
+    for leaf in leaves:
+        if leaf.grad is None:
+            assert leaf.name not in shown
+        else:
+            assert shown[leaf.name] == "grad " + one_line(leaf.grad.data)
+
+
+def test_frames_follow_the_recorded_pass_of_the_document_network():
+    model, loss = document_network()
+    names = document_names(model, loss)
+    ag.retain_grads(loss)  # keeps every δ and the record of the pass
+    loss.backward(retain_graph=True)
+    animation = ag.animate(loss, names=names)
+    explanation = ag.explain(loss, names=names)
+    backward = [f for f in animation.frames if f.phase == "backward"]
+    forward = [f for f in animation.frames if f.phase == "forward"]
+    assert len(backward) == len(forward) == len(explanation.steps) == len(animation) // 2
+    for frame, step in zip(backward, explanation.steps, strict=True):
+        cells = dict(frame.cells)
+        assert cells["op"] == step.op and cells["local derivative"] == step.formula
+        incoming = next(v for k, v in cells.items() if k.startswith(f"incoming ∂E/∂{step.output}"))
+        assert " ".join(incoming.split()) == one_line(step.incoming)
+    # the δ's of S13–S15 are the gradients of the u's, shown under their names
+    shown = grad_lines(animation.frame_svg(len(animation)))
+    for l in (1, 2):
+        assert shown[f"u{l}"] == f"δ{l} " + one_line(names[f"u{l}"].grad.data)
+        assert shown[f"W{l}"] == "grad " + one_line(names[f"W{l}"].grad.data)
+    assert [f.title.split(":")[0] for f in forward] == [f"forward {k} of 8" for k in range(1, 9)]
+
+
+def test_a_fan_out_gradient_arrives_in_parts_that_add_up():
+    x = ag.Tensor(2.0, requires_grad=True, name="x")
+    y = (x + x) * x  # x reaches mul directly (x + x = 4) and add twice (x = 2 each)
+    animation = ag.animate(y, forward=False)
+    texts = [grad_lines(animation.frame_svg(k)).get("x") for k in range(len(animation) + 1)]
+    assert texts == [None, "grad 4 (1 of 3)", "grad 8"]  # mul's 4 first, then add's 2 + 2
+    y.backward()
+    assert x.grad.item() == 8
+
+
+def test_the_page_is_self_contained_and_accessible(tmp_path):
+    _, loss = document_network()
+    path = ag.animate(loss).save(tmp_path / "backprop.html")
+    html = path.read_text()
+    assert not re.search(r"https?://", html)  # no address to fetch anything from
+    assert not re.search(r"<(link|img|iframe)\b|\bsrc=", html)
+    for label in ("Next", "Previous", "Play"):
+        assert f'aria-label="{label}"' in html
+    assert 'role="status"' in html
+    assert "function paint(" in html and ".ag-controls" in html  # player.js, player.css inlined
+    data = page_data(html)
+    assert len(data["frames"]) == 17 and data["quiz"] is False
+    assert all(f["quiz"] == [] for f in data["frames"])  # answers only in quiz mode
+
+
+def test_quiz_answers_are_the_recorded_gradients():
+    a = ag.Tensor([1.0, -2.0], requires_grad=True, name="a")
+    b = ag.Tensor(np.arange(12.0).reshape(3, 4), requires_grad=True, name="b")
+    out = (a * 3.0).sum() + b.sum()
+    data = page_data(ag.animate(out, quiz=True)._repr_html_())
+    questions = {q["to"]: q for f in data["frames"] for q in f["quiz"]}
+    assert [e[1] for e in questions["a"]["entries"]] == [3.0, 3.0]
+    assert [e[0] for e in questions["a"]["entries"]] == ["[0]", "[1]"]
+    assert questions["b"]["entries"] == [["[0, 0]", 1.0]]  # a large tensor: its first entry
+
+
+def test_save_frames_writes_one_standalone_svg_per_step(tmp_path):
+    _, loss = document_network()
+    animation = ag.animate(loss, forward=False)
+    paths = animation.save_frames(tmp_path / "slides")
+    assert [p.name for p in paths] == [f"step_{k:03d}.svg" for k in range(len(animation) + 1)]
+    for k, path in enumerate(paths):
+        root = ET.fromstring(path.read_text())  # well-formed, SVG namespace, own styles
+        assert root.tag == "{http://www.w3.org/2000/svg}svg"
+        assert root.find("{http://www.w3.org/2000/svg}style") is not None
+        current = [g for g in root.iter("{http://www.w3.org/2000/svg}g")
+                   if "current" in g.get("class", "").split()]
+        assert len(current) == (0 if k == 0 else 2)  # the op and the tensor it made
+
+
+def test_mimebundle_falls_back_to_the_final_picture():
+    _, loss = document_network()
+    bundle = ag.animate(loss)._repr_mimebundle_()
+    assert set(bundle) == {"text/html", "image/svg+xml", "text/plain"}
+    # every tensor that needs a gradient: E, Σ(y2 − t)², (y2 − t)², y2 − t, y2, u2, y1, u1,
+    # W1, b1, W2, b2 (x and t are constants)
+    assert len(grad_lines(bundle["image/svg+xml"])) == 12
+    # without JavaScript the HTML shows the same final state, controls hidden
+    assert '<div class="ag-controls" hidden>' in bundle["text/html"]
+
+
+def test_graphs_beyond_max_ops_are_capped_with_a_note():
+    x = ag.Tensor(1.0, requires_grad=True, name="x")
+    y = x
+    for _ in range(30):
+        y = y * 1.01
+    animation = ag.animate(y, max_ops=10)
+    assert len([f for f in animation.frames if f.phase == "backward"]) == 10
+    assert "30 ops; the 10 nearest the output" in animation.note
+    assert animation.note in animation._repr_html_()
+    assert ag.animate(y).note == ""
+
+
+def test_bad_arguments_are_named():
+    x = ag.Tensor(1.0, requires_grad=True)
+    with pytest.raises(TypeError, match="animate: output must be a Tensor"):
+        ag.animate([x])
+    with pytest.raises(ValueError, match="animate: max_ops"):
+        ag.animate(x * 2, max_ops=0)
+    with pytest.raises(OSError, match="does not exist"):
+        ag.animate(x * 2).save("/no/such/folder/page.html")
+
+
+def test_command_line_writes_the_document_network_page(tmp_path, capsys):
+    from nn.cli import main
+
+    out = tmp_path / "backprop.html"
+    assert main(["animate", "--sizes", "3,3,3", "--out", str(out)]) == 0
+    data = page_data(out.read_text())
+    assert len(data["frames"]) == 17  # frame 0, 8 forward and 8 backward steps
+    assert "δ1" in out.read_text() and "wrote" in capsys.readouterr().out
+    assert main(["animate", "--out", str(tmp_path / "no" / "page.html")]) == 2
+    assert "does not exist" in capsys.readouterr().err

@@ -1,0 +1,265 @@
+"""ag.animate's saved page in headless Chromium: Next, Previous, Play, the keyboard and
+the quiz, each checked against ``ag.explain``'s record of the same pass; no network
+request, no console error, one printed page per step.
+
+Needs the Debian packages ``chromium`` and ``chromium-driver`` and ``selenium`` from PyPI
+(the ``dev`` extra; ``.ci/run`` installs the packages); skipped with a reason without them.
+"""
+
+import base64
+import json
+import re
+import shutil
+import time
+
+import numpy as np
+import pytest
+
+import autograd as ag
+import nn
+from nn import functional as F
+from nn.naming import document_names
+
+CHROMIUM = next(filter(None, map(shutil.which, ("chromium", "chromium-browser",
+                                                "google-chrome"))), None)
+DRIVER = shutil.which("chromedriver")
+webdriver = pytest.importorskip("selenium.webdriver", reason="needs selenium (the dev extra)")
+pytestmark = [
+    pytest.mark.skipif(CHROMIUM is None or DRIVER is None,
+                       reason="needs Chromium and chromedriver (apt-get install chromium "
+                              "chromium-driver)"),
+    pytest.mark.skipif(shutil.which("dot") is None, reason="needs the Graphviz 'dot' program"),
+]
+# The machine may have no network: these flags keep Chromium from trying to reach one.
+FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+         "--disable-background-networking", "--disable-component-update", "--disable-sync",
+         "--window-size=1400,900"]
+NUMBER = re.compile(r"-?\d+(?:\.\d+)?(?:e[-+]?\d+)?")
+
+STATE = """
+const root = document.querySelector('.ag-animation');
+const title = g => g.querySelector('title').textContent;
+const grads = {};
+root.querySelectorAll('svg .node').forEach(g => {
+  const lines = [...g.querySelectorAll('text.grad-line')].map(t => t.textContent);
+  if (lines.join('').trim()) grads[title(g)] = lines.join(' ').replace(/\\s+/g, ' ').trim();
+});
+const cells = {};
+root.querySelectorAll('.ag-row tr').forEach(r => {
+  cells[r.cells[0].textContent] = r.cells[1].textContent;
+});
+return {status: root.querySelector('[role=status]').textContent,
+        current: [...root.querySelectorAll('svg .node.current')].map(title).sort(),
+        cells: cells, grads: grads,
+        playing: root.querySelector('[aria-label=Play]').getAttribute('aria-pressed')};
+"""
+
+
+@pytest.fixture(scope="module")
+def browser(tmp_path_factory):
+    from selenium.webdriver.chrome.options import Options
+    from selenium.webdriver.chrome.service import Service
+
+    options = Options()
+    options.binary_location = CHROMIUM
+    for flag in [*FLAGS, f"--user-data-dir={tmp_path_factory.mktemp('chromium-profile')}"]:
+        options.add_argument(flag)
+    options.set_capability("goog:loggingPrefs", {"performance": "ALL", "browser": "ALL"})
+    driver = webdriver.Chrome(options=options, service=Service(DRIVER))
+    driver.get("about:blank")
+    yield driver
+    driver.quit()
+
+
+def open_page(browser, animation, path):
+    """Load the saved page; afterwards check every request was the page itself and the
+    console stayed clean."""
+    animation.save(path)
+    browser.get_log("performance")  # drop earlier pages' events
+    browser.get(path.as_uri())
+    return path.as_uri()
+
+
+def requests_and_errors(browser, page):
+    """The URLs the page requested, any network URL requested at all, and the console
+    errors since the page was opened (the browser's own start page is not ours)."""
+    urls = []
+    for entry in browser.get_log("performance"):
+        message = json.loads(entry["message"])["message"]
+        params = message["params"]
+        if message["method"] == "Network.requestWillBeSent":
+            url = params["request"]["url"]
+            if params["documentURL"] == page or re.match(r"(https?|wss?|ftp)://", url):
+                urls.append(url)
+        elif message["method"].startswith("Network.webSocket"):
+            urls.append(params.get("url", "a websocket"))
+    errors = [e for e in browser.get_log("browser") if e["level"] == "SEVERE"]
+    return urls, errors
+
+
+def state(browser):
+    return browser.execute_script(STATE)
+
+
+def press(browser, label, times=1):
+    for _ in range(times):
+        browser.find_element("css selector", f"[aria-label={label}]").click()
+
+
+def key(browser, name):
+    from selenium.webdriver.common.action_chains import ActionChains
+    from selenium.webdriver.common.keys import Keys
+
+    ActionChains(browser).send_keys(getattr(Keys, name)).perform()
+
+
+def numbers(text):
+    return np.array([float(v) for v in NUMBER.findall(text)])
+
+
+def close(text, values):
+    """The numbers in ``text`` are ``values`` to the 4 significant digits shown."""
+    shown = numbers(text)
+    return shown.shape == np.ravel(values).shape and np.allclose(
+        shown, np.ravel(values), rtol=1e-3, atol=1e-12)
+
+
+def document_network():
+    ag.manual_seed(1)
+    model = nn.MLP([3, 3, 3], activation="sigmoid", output_activation="sigmoid")
+    loss = F.mse_loss(model(ag.Tensor([[0.5, -1.0, 2.0]])), ag.Tensor([[0.0, 1.0, 0.0]]),
+                      reduction="half_sum")
+    return loss, document_names(model, loss)
+
+
+def test_next_and_previous_walk_the_recorded_pass_of_the_document_network(browser, tmp_path):
+    loss, names = document_network()
+    page = open_page(browser, ag.animate(loss, names=names), tmp_path / "mlp.html")
+    steps = ag.explain(loss, names=names).steps
+    n = 2 * len(steps)
+    assert state(browser)["status"] == f"step 0 / {n}"
+    for k, step in enumerate(reversed(steps), start=1):  # forward: inputs first
+        press(browser, "Next")
+        now = state(browser)
+        assert now["status"] == f"step {k} / {n}"
+        assert now["current"] == sorted([step.op, step.output])
+        assert close(now["cells"]["output"].split("=", 1)[1], names_value(names, step.output,
+                                                                          loss))
+    for k, step in enumerate(steps, start=len(steps) + 1):
+        press(browser, "Next")
+        now = state(browser)
+        assert now["status"] == f"step {k} / {n}"
+        assert now["current"] == sorted([step.op, step.output])
+        incoming = next(v for c, v in now["cells"].items() if c.startswith("incoming"))
+        assert close(incoming, step.incoming)
+        sent = [line.split("←")[1] for line in now["cells"]["sends"].split("\n")]
+        for text, send in zip(sent, step.sends, strict=True):
+            assert close(text, send.gradient)
+    delta1 = state(browser)["grads"]["u1"]
+    assert delta1.startswith("δ1") and close(delta1[2:], steps[-1].incoming)
+    press(browser, "Previous")  # the step that sent δ1 = ∂E/∂u1 (S15)
+    assert state(browser)["current"] == sorted([steps[-2].op, steps[-2].output])
+    assert "u1" in state(browser)["grads"]
+    press(browser, "Previous")
+    assert state(browser)["current"] == sorted([steps[-3].op, steps[-3].output])
+    assert "u1" not in state(browser)["grads"]  # and before it δ1 is not shown
+    urls, errors = requests_and_errors(browser, page)
+    assert urls == [page] and errors == []
+
+
+def names_value(names, label, loss):
+    """The forward value of the tensor the document calls ``label`` (E: the loss)."""
+    return (loss if label == "E" else names[label]).data
+
+
+def test_keyboard_and_play(browser, tmp_path):
+    loss, names = document_network()
+    open_page(browser, ag.animate(loss, names=names), tmp_path / "keys.html")
+    key(browser, "ARROW_RIGHT")
+    key(browser, "ARROW_RIGHT")
+    assert state(browser)["status"] == "step 2 / 16"
+    key(browser, "ARROW_LEFT")
+    assert state(browser)["status"] == "step 1 / 16"
+    key(browser, "END")
+    assert state(browser)["status"] == "step 16 / 16"
+    key(browser, "HOME")
+    key(browser, "SPACE")  # space plays
+    assert state(browser)["playing"] == "true"
+    deadline = time.monotonic() + 5
+    while state(browser)["status"] == "step 0 / 16" and time.monotonic() < deadline:
+        time.sleep(0.1)
+    press(browser, "Play")  # and the button pauses
+    paused = state(browser)
+    assert paused["playing"] == "false" and paused["status"] != "step 0 / 16"
+    time.sleep(1.5)
+    assert state(browser)["status"] == paused["status"]
+
+
+def test_fan_out_gradient_is_summed_on_screen(browser, tmp_path):
+    x = ag.Tensor([1.5, -2.0], requires_grad=True, name="x")
+    y = ((x + x) * x).sum()
+    page = open_page(browser, ag.animate(y, forward=False), tmp_path / "fan.html")
+    explanation = ag.explain(y)
+    (total,) = explanation.totals
+    arrived = []
+    for step in explanation.steps:
+        press(browser, "Next")
+        shown = state(browser)["grads"].get("x")
+        arrived += [g for i, g in total.parts if i == step.index]
+        if arrived:
+            partial = "(" in shown
+            assert partial == (len(arrived) < len(total.parts))
+            assert close(shown.split("(")[0][4:], np.sum(arrived, axis=0))
+    y.backward()
+    assert close(state(browser)["grads"]["x"][4:], x.grad.data)
+    urls, errors = requests_and_errors(browser, page)
+    assert urls == [page] and errors == []
+
+
+def test_quiz_accepts_the_right_answer_and_rejects_a_wrong_one(browser, tmp_path):
+    a = ag.Tensor(2.0, requires_grad=True, name="a")
+    b = ag.Tensor(-3.0, requires_grad=True, name="b")
+    y = a * b
+    open_page(browser, ag.animate(y, quiz=True, forward=False), tmp_path / "quiz.html")
+    (step,) = ag.explain(y).steps
+    press(browser, "Next")
+    assert state(browser)["cells"]["sends"].startswith("?")
+    assert "a" not in state(browser)["grads"]  # not shown before it is answered
+    fields = {f.get_attribute("aria-label"): f for f in
+              browser.find_elements("css selector", ".ag-quiz input")}
+    answers = {f"∂E/∂{s.to}": float(s.gradient) for s in step.sends}  # a ← b, b ← a
+    assert set(fields) == set(answers)
+    for label, field in fields.items():
+        field.send_keys(str(answers[label] + 1))
+    browser.find_element("xpath", "//button[text()='Check']").click()
+    assert all("ag-wrong" in f.get_attribute("class") for f in fields.values())
+    assert state(browser)["cells"]["sends"].startswith("?")
+    for label, field in fields.items():
+        field.clear()
+        field.send_keys(str(answers[label]).replace("-", "−"))  # the typographic minus too
+    browser.find_element("xpath", "//button[text()='Check']").click()
+    fields = browser.find_elements("css selector", ".ag-quiz input")
+    assert all("ag-right" in f.get_attribute("class") for f in fields)
+    now = state(browser)
+    assert close(now["grads"]["a"][4:], -3.0) and close(now["grads"]["b"][4:], 2.0)
+
+
+def test_quiz_reveals_on_request(browser, tmp_path):
+    x = ag.Tensor([0.5, 1.0], requires_grad=True, name="x")
+    y = x.sigmoid().sum()
+    open_page(browser, ag.animate(y, quiz=True, forward=False), tmp_path / "reveal.html")
+    press(browser, "Next", 2)
+    browser.find_element("xpath", "//button[text()='Reveal']").click()
+    shown = [float(f.get_attribute("value")) for f in
+             browser.find_elements("css selector", ".ag-quiz input")]
+    expected = ag.explain(y).steps[1].sends[0].gradient
+    np.testing.assert_allclose(shown, expected, rtol=1e-3)
+
+
+def test_prints_one_step_per_page(browser, tmp_path):
+    x = ag.Tensor([1.5, -2.0], requires_grad=True, name="x")
+    animation = ag.animate(((x + x) * x).sum(), forward=False)  # fits on one page
+    open_page(browser, animation, tmp_path / "print.html")
+    pdf = base64.b64decode(browser.print_page())  # printing fires beforeprint
+    assert len(re.findall(rb"/Type\s*/Page\b", pdf)) == len(animation.frames) == 4
+    assert browser.execute_script("return document.querySelector('.ag-print').textContent") == ""

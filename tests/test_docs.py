@@ -1,0 +1,56 @@
+"""The documentation site (docs/): its API reference reaches every public name, and its
+helpers do what their docstrings say. Building the site itself (``sphinx-build -W``) is
+a step of ``.ci/run``; these checks need neither Sphinx nor a build."""
+
+from __future__ import annotations
+
+import re
+import sys
+import types
+from pathlib import Path
+
+import pytest
+
+import nn
+
+DOCS = Path(__file__).resolve().parents[1] / "docs"
+sys.path.insert(0, str(DOCS / "_ext"))
+
+
+def documented_modules() -> set[str]:
+    text = "\n".join(page.read_text() for page in (DOCS / "api").glob("*.md"))
+    return set(re.findall(r"automodule:: ([\w.]+)", text))
+
+
+def test_every_public_module_has_a_place_in_the_api_reference():
+    # autograd and nn themselves are documented through their __all__, submodules apart
+    public = {"autograd", "autograd.ops", "nn"} | {
+        module.__name__ for module in vars(nn).values()
+        if isinstance(module, types.ModuleType) and module.__name__.split(".")[-1] in nn.__all__}
+    assert public - documented_modules() == set()
+
+
+def test_prose_after_a_parameter_list_becomes_notes():
+    docstrings = pytest.importorskip("docstrings", reason="docs/_ext is not importable")
+    lines = ["Summary.", "", "Parameters", "----------", "x : int", "    The x.", "",
+             "Initialisation: each weight is drawn", "from a uniform distribution."]
+    assert docstrings.notes_after_lists(lines) == [*lines[:7], "Notes", "-----", *lines[7:]]
+    entries = ["Parameters", "----------", "x : int", "    The x.", "", "y, z : float",
+               "    More."]
+    assert docstrings.notes_after_lists(entries) == entries
+
+
+def test_bars_are_escaped_outside_literals_only():
+    docstrings = pytest.importorskip("docstrings", reason="docs/_ext is not importable")
+    assert docstrings.escape_bars("largest |a − b| and ``|x|``") == \
+        "largest \\|a − b\\| and ``|x|``"
+
+
+def test_repository_links_become_site_links_or_text():
+    repo_links = pytest.importorskip("repo_links", reason="Sphinx is not installed (docs extra)")
+    page = DOCS / "formulas.md"
+    source = ("[03](../notebooks/03_x.ipynb#top) [`nn.Linear`](../nn/layers.py) "
+              "[web](https://example.org) [here](guarantees.md) ![img](../a.png)")
+    assert repo_links.rewrite(source, page, DOCS) == (
+        "[03](notebooks/03_x.ipynb#top) `nn.Linear` [web](https://example.org) "
+        "[here](guarantees.md) ![img](../a.png)")
