@@ -213,7 +213,7 @@ def _block_label(path: str, block: Any) -> tuple[str, bool]:
     return "<BR/>".join(lines), bool(params)
 
 
-def draw_model(model: Module, example: Any = None, rankdir: str = "LR") -> Any:
+def draw_model(model: Module, example: Any = None, rankdir: str = "TB") -> Any:
     """A block diagram of ``model``: one box per layer, in the order data flows through.
 
     Each box names the module (``layers.0: Linear(2→3)``), its parameters with their
