@@ -261,7 +261,10 @@ def draw(tensors: Tensor | Sequence[Tensor], show_data: bool = True, show_grad: 
     groups = _groups(view, collapse or {})
     labels.update((tensor_key(output), label) for label, (output, _) in (collapse or {}).items())
     keys = {name: key for key, name in labels.items()}
-    op_formulas = {keys[name]: text for name, text in (formulas or {}).items() if name in keys}
+    unknown = [name for name in formulas or {} if name not in keys]
+    if unknown:
+        raise ValueError(f"draw: formulas= names no tensor of the graph: {', '.join(unknown)}")
+    op_formulas = {keys[name]: text for name, text in (formulas or {}).items()}
     drawable = [node for node in view.ops if id(node) not in groups]
     kept = drawable if max_ops is None else drawable[:max_ops]
     dot = digraph("computation graph", rankdir=rankdir)

@@ -156,10 +156,15 @@ def test_loss_graph_is_the_documents_3_3_3_network_by_default():
     assert "grad" in labels[node_named(source, "E = ½Σ(t − y2)²")]
 
 
-def test_collapse_refuses_an_output_outside_the_graph():
-    x = ag.Tensor([1.0], requires_grad=True)
+def test_collapse_and_formulas_refuse_what_is_not_in_the_graph():
+    x = ag.Tensor([1.0], requires_grad=True, name="x")
     with pytest.raises(ValueError, match="collapse 'E'"):
         ag.draw(x * 2, collapse={"E": (x, [x])})
+    with pytest.raises(ValueError, match="formulas= names no tensor of the graph: u7"):
+        ag.draw(x * 2, formulas={"u7": "u7 = W7 y6 + b7"})
+    x_in = ag.Tensor([[1.0]])
+    source = draw_graph(nn.MLP([1, 1]), x_in, names={"input": x_in}).source  # names= adds
+    assert "<B>input</B>" in source and "<B>x</B>" not in source
 
 
 @needs_dot
