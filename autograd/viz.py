@@ -23,9 +23,9 @@ from autograd.rendering import GraphvizNotFound as GraphvizNotFound  # re-export
 from autograd.rendering import digraph
 from autograd.scopes import ModuleScope
 from autograd.tensor import Tensor
-
-#: Tensors with at most this many entries are shown in full, larger ones as min/mean/max.
-SMALL = 16
+from autograd.viz_values import SMALL as SMALL  # re-exported
+from autograd.viz_values import _html, dot_lines, full_values, values_html
+from autograd.viz_values import format_values as format_values  # re-exported
 
 #: Fill colours by role (the role is also written in the node, for readers without colour).
 FILLS = {"output": "#c8e6c9", "parameter": "#ffe0b2", "leaf": "#bbdefb",
@@ -35,29 +35,6 @@ FILLS = {"output": "#c8e6c9", "parameter": "#ffe0b2", "leaf": "#bbdefb",
 FREED = "values freed by backward"
 FREED_HINT = ("values freed by backward: call ag.retain_grads(output) before "
               "output.backward() to keep every value and gradient")
-
-
-def format_values(values: Any) -> str:
-    """Small arrays in full (4 significant digits), larger ones as min/mean/max."""
-    a = np.asarray(values)
-    if a.size <= SMALL:
-        return np.array2string(a, separator=", ", max_line_width=60,
-                               formatter={"float_kind": _g})
-    return f"min {_g(a.min())}  mean {_g(a.mean())}  max {_g(a.max())}"
-
-
-def _g(v: Any) -> str:
-    return f"{v:.4g}"
-
-
-#: Tooltips list tensors of up to this many entries in full.
-TOOLTIP_ENTRIES = 4096
-
-
-def full_values(values: Any) -> str:
-    """Every entry (6 significant digits) for the SVG tooltip, up to ``TOOLTIP_ENTRIES``."""
-    return np.array2string(np.asarray(values), separator=", ", max_line_width=100,
-                           threshold=TOOLTIP_ENTRIES, precision=6)
 
 
 def tensor_key(t: Tensor) -> int:
@@ -161,10 +138,6 @@ def role(t: Tensor, is_output: bool) -> str:
     return ""
 
 
-def _html(text: str) -> str:
-    return "<BR/>".join(html.escape(line) for line in text.split("\n"))
-
-
 def _rows(*rows: str) -> str:
     body = "".join(f'<TR><TD ALIGN="LEFT" BALIGN="LEFT">{row}</TD></TR>' for row in rows if row)
     return f'<<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="1">{body}</TABLE>>'
@@ -192,31 +165,6 @@ def tensor_label(t: Tensor, name: str, kind: str, show_data: bool, show_grad: bo
     return _rows(title, f'<FONT POINT-SIZE="10">{shape}</FONT>', freed, values_html(shown))
 
 
-def values_html(shown: list[tuple[str, Any, str]]) -> str:
-    """A table of ``(caption, values, colour)`` rows. Vectors and matrices of at most
-    ``SMALL`` entries are grids of right-aligned numbers between bars — narrower than a
-    printed array, and read as the matrix they are; anything else is written as
-    ``format_values`` does."""
-    rows = []
-    for caption, values, colour in shown:
-        def paint(text: str, colour: str = colour) -> str:
-            return f'<FONT COLOR="{colour}">{text}</FONT>' if colour else text
-
-        a = np.asarray(values)
-        if a.size > SMALL or a.ndim not in (1, 2) or a.size == 0:
-            cells = f'<TD ALIGN="LEFT" BALIGN="LEFT">{paint(_html(format_values(a)))}</TD>'
-        else:
-            grid = "".join("<TR>" + "".join(f'<TD ALIGN="RIGHT">{paint(_g(v))}</TD>'
-                                            for v in row) + "</TR>" for row in np.atleast_2d(a))
-            bars = f' COLOR="{colour}"' if colour else ""
-            cells = (f'<TD BORDER="1" SIDES="LR"{bars}><TABLE BORDER="0" CELLSPACING="0" '
-                     f'CELLPADDING="2">{grid}</TABLE></TD>')
-        rows.append(f'<TR><TD ALIGN="LEFT">{paint(html.escape(caption))} </TD>{cells}</TR>')
-    if not rows:
-        return ""
-    return f'<TABLE BORDER="0" CELLSPACING="1" CELLPADDING="0">{"".join(rows)}</TABLE>'
-
-
 def tensor_tooltip(t: Tensor, name: str, show_data: bool = True, show_grad: bool = True) -> str:
     """The hover text of a tensor's node: its name, shape, dtype and every value of what
     the label shows."""
@@ -230,15 +178,12 @@ def tensor_tooltip(t: Tensor, name: str, show_data: bool = True, show_grad: bool
     return dot_lines("\n".join(lines))
 
 
-def dot_lines(text: str) -> str:
-    """``text`` for a DOT attribute such as a tooltip: line breaks as DOT's ``\\n``."""
-    return text.replace("\n", r"\n")
-
-
-def op_label(node: Function, show_formula: bool, formula: str | None = None) -> str:
+def op_label(node: Function, show_formula: bool, formula: str | None = None,
+             caller: str = "") -> str:
     """HTML label: the op name — in call form ``mul(·, 2)`` when it has constant
-    arguments, ``·`` marking tensor inputs, trailing None/False defaults left out — and
-    optionally its local derivative (``formula``, else the op's own)."""
+    arguments, ``·`` marking tensor inputs, trailing None/False defaults left out —, the
+    module call that made it when it has no box of its own (``caller``), and optionally
+    its local derivative (``formula``, else the op's own)."""
     title = node.name
     inputs = list(node.inputs)
     while inputs and (inputs[-1] is None or inputs[-1] is False):
@@ -248,7 +193,8 @@ def op_label(node: Function, show_formula: bool, formula: str | None = None) -> 
         title = f"{node.name}({args})"
     formula = (formula or node.formula) if show_formula else ""
     small = f'<FONT POINT-SIZE="10">{_html(formula)}</FONT>' if formula else ""
-    return _rows(f"<B>{html.escape(title)}</B>", small)
+    made_by = f'<FONT POINT-SIZE="10"><I>{html.escape(caller)}</I></FONT>' if caller else ""
+    return _rows(f"<B>{html.escape(title)}</B>", made_by, small)
 
 
 def _short(value: Any) -> str:
@@ -314,7 +260,10 @@ def draw(tensors: Tensor | Sequence[Tensor], show_data: bool = True, show_grad: 
     groups = _groups(view, collapse or {})
     labels.update((tensor_key(output), label) for label, (output, _) in (collapse or {}).items())
     keys = {name: key for key, name in labels.items()}
-    op_formulas = {keys[name]: text for name, text in (formulas or {}).items() if name in keys}
+    unknown = [name for name in formulas or {} if name not in keys]
+    if unknown:
+        raise ValueError(f"draw: formulas= names no tensor of the graph: {', '.join(unknown)}")
+    op_formulas = {keys[name]: text for name, text in (formulas or {}).items()}
     drawable = [node for node in view.ops if id(node) not in groups]
     kept = drawable if max_ops is None else drawable[:max_ops]
     dot = digraph("computation graph", rankdir=rankdir)
@@ -345,13 +294,22 @@ def draw(tensors: Tensor | Sequence[Tensor], show_data: bool = True, show_grad: 
     for i, node in enumerate(kept, start=1):
         op_id = f"op{i}"
         formula = op_formulas.get(id(node))
-        clusters.container(home.get(id(node))).node(
-            op_id, op_label(node, show_formula, formula), shape="ellipse", style="filled",
+        scope = home.get(id(node))
+        caller = scope.label if scope and scope.path and clusters.box(scope) != id(scope) else ""
+        clusters.container(scope).node(
+            op_id, op_label(node, show_formula, formula, caller), shape="ellipse",
+            style="filled",
             fillcolor=FILLS["op"], tooltip=dot_lines(formula or node.formula or node.name))
         dot.edge(op_id, add_tensor(id(node)))
+        box = clusters.box(home.get(id(node)))
         for key, slots in view.uses[id(node)]:
             tail = add_tensor(key)
-            dot.edge(tail, op_id, label=f"×{len(slots)}" if len(slots) > 1 else None)
+            # data entering a box from outside comes from a rank above its parameters,
+            # so the box can sit under it instead of beside it
+            enters = (box is not None and clusters.box(home.get(key)) != box
+                      and role(view.tensors[key], False) != "parameter")
+            dot.edge(tail, op_id, label=f"×{len(slots)}" if len(slots) > 1 else None,
+                     minlen="2" if enters else None)
     _group_edges(dot, view, groups, add_tensor)
     _note_cut(dot, view, drawable, kept, node_ids, max_ops)
     if any(view.tensors[key].freed for key in node_ids if key in view.tensors):
@@ -426,6 +384,11 @@ class _Clusters:
 
     def _chain(self, scope: ModuleScope | None) -> list[ModuleScope]:
         return [s for s in scope.chain() if id(s) in self.boxed] if scope else []
+
+    def box(self, scope: ModuleScope | None) -> int | None:
+        """id of the innermost box that holds what ``scope`` made, or None."""
+        chain = self._chain(scope)
+        return id(chain[-1]) if chain else None
 
     def container(self, scope: ModuleScope | None) -> Any:
         chain = self._chain(scope)

@@ -80,7 +80,7 @@ def draw_graph(model: Module, x: Any, loss_fn: Callable | None = None, t: Any = 
         The title of that node, when ``loss_formula`` does not know the loss.
     **draw_options
         Passed to ``ag.draw``: ``rankdir`` (``"TB"``), ``show_formula``, ``show_data``,
-        ``show_dtype``, ``max_ops`` …
+        ``show_dtype``, ``max_ops`` …; ``names`` adds to (or overrides) the names above.
     """
     x = x if isinstance(x, Tensor) else ag.Tensor(x, name="x")
     saved = [(p, p.grad) for p in model.parameters()]
@@ -90,7 +90,7 @@ def draw_graph(model: Module, x: Any, loss_fn: Callable | None = None, t: Any = 
         with record_modules(model):
             y = model(x)
         output = y if loss_fn is None else loss_fn(y, t)
-        names = _names(model, output, x, y, t)
+        names = {**_names(model, output, x, y, t), **draw_options.pop("names", {})}
         collapse = {}
         if loss_fn is not None:
             ag.retain_grads(output)
@@ -213,7 +213,7 @@ def _block_label(path: str, block: Any) -> tuple[str, bool]:
     return "<BR/>".join(lines), bool(params)
 
 
-def draw_model(model: Module, example: Any = None, rankdir: str = "LR") -> Any:
+def draw_model(model: Module, example: Any = None, rankdir: str = "TB") -> Any:
     """A block diagram of ``model``: one box per layer, in the order data flows through.
 
     Each box names the module (``layers.0: Linear(2→3)``), its parameters with their

@@ -133,11 +133,13 @@ class Optimizer:
     @staticmethod
     def _gradient(index: int, p: Tensor, problems: list[str]) -> np.ndarray:
         grad = p.grad.data if isinstance(p.grad, Tensor) else np.asarray(p.grad)
+        if grad.dtype.kind in "biuf" and grad.shape == p.shape:
+            return grad
         name = f"parameter {index}" + (f" ({p.name})" if p.name else "")
         if grad.dtype.kind not in "biuf":
             problems.append(f"the gradient of {name} has dtype {grad.dtype}, not a real "
                             "number type")
-        elif grad.shape != p.shape:
+        else:
             problems.append(f"the gradient of {name} has shape {grad.shape}, the parameter "
                             f"{p.shape}")
         return grad

@@ -108,6 +108,9 @@ def evaluate(model: Module, loss_fn: LossFn, X: Any, y: Any,
     default ``decision_threshold(loss_fn)``). The model's mode is restored afterwards."""
     X = _inputs(model, X)
     batches = Minibatches(X, y, batch_size or max(len(X), 1), shuffle=False)
+    if len(X) == 0:
+        raise ValueError(f"evaluate: X and y hold no samples (shapes {X.shape}, "
+                         f"{np.shape(y)})")
     if threshold is None:
         threshold = decision_threshold(loss_fn)
     modes = _modes(model)

@@ -156,10 +156,15 @@ def test_loss_graph_is_the_documents_3_3_3_network_by_default():
     assert "grad" in labels[node_named(source, "E = ½Σ(t − y2)²")]
 
 
-def test_collapse_refuses_an_output_outside_the_graph():
-    x = ag.Tensor([1.0], requires_grad=True)
+def test_collapse_and_formulas_refuse_what_is_not_in_the_graph():
+    x = ag.Tensor([1.0], requires_grad=True, name="x")
     with pytest.raises(ValueError, match="collapse 'E'"):
         ag.draw(x * 2, collapse={"E": (x, [x])})
+    with pytest.raises(ValueError, match="formulas= names no tensor of the graph: u7"):
+        ag.draw(x * 2, formulas={"u7": "u7 = W7 y6 + b7"})
+    x_in = ag.Tensor([[1.0]])
+    source = draw_graph(nn.MLP([1, 1]), x_in, names={"input": x_in}).source  # names= adds
+    assert "<B>input</B>" in source and "<B>x</B>" not in source
 
 
 @needs_dot
@@ -190,3 +195,31 @@ def test_the_graph_command_draws_the_3_3_3_network_top_to_bottom(tmp_path, capsy
     assert main(["graph", "--out", str(out), "--rankdir", "LR", "--formula"]) == 0
     source = out.read_text()
     assert "rankdir=LR" in source and "u2 = W2 y1 + b2" in source
+
+
+@needs_dot
+@pytest.mark.parametrize("formula", [False, True])
+def test_the_documents_network_and_notebook_05s_model_fit_a_notebook_page(formula):
+    """Rendered at 96 dpi, each graph is at most 1,000 px wide: shown in a ~900 px notebook
+    column, its 11 pt text stays at least ~10 px high (it was 3,857 px wide before)."""
+    ag.manual_seed(0)
+    model = DigitNet()
+    model.hidden, model.out = nn.Linear(64, 32), nn.Linear(32, 10)
+    x, labels = np.random.default_rng(0).random((2, 64)), np.array([3, 7])
+    for drawing in (loss_graph(show_formula=formula),
+                    draw_graph(model, x, F.cross_entropy, labels, show_formula=formula)):
+        png = drawing.pipe(format="png")
+        width = int.from_bytes(png[16:20], "big")  # the IHDR chunk: width, then height
+        assert width <= 1000, width
+
+
+def test_wide_tensors_are_summarised_and_a_lone_op_names_its_module_call():
+    ag.manual_seed(0)
+    model = DigitNet()
+    source = draw_graph(model, np.ones((1, 4)), F.cross_entropy, np.array([1])).source
+    bias = label(nodes(source)[node_named(source, "out.bias")])
+    assert "min " not in bias and "<TD ALIGN=\"RIGHT\">" in bias  # 2 entries: a grid …
+    wide = ag.draw(ag.Tensor(np.arange(8.0), requires_grad=True, name="w") * 2).source
+    assert "min 0  max 7<BR/>mean 3.5" in label(nodes(wide)[node_named(wide, "w")])  # … 8 not
+    mul = [label(a) for a in nodes(source).values() if "<B>mul(" in a]
+    assert len(mul) == 1 and "<I>dropout: Dropout(p=0.5)</I>" in mul[0]

@@ -309,3 +309,9 @@ def test_fit_and_evaluate_read_bce_with_logits_outputs_as_logits():
     assert history["val_accuracy"][-1] == np.mean((z >= 0) == t)
     assert evaluate(model, F.binary_cross_entropy_with_logits, X, t)[1] == np.mean((z >= 0) == t)
     assert np.mean((z >= 0) == t) != np.mean((z >= 0.5) == t)   # the old reading differs
+
+
+def test_evaluate_on_no_samples_is_a_value_error():
+    model = MLP([2, 2])
+    with pytest.raises(ValueError, match="evaluate: X and y hold no samples"):
+        evaluate(model, F.cross_entropy, np.zeros((0, 2)), np.zeros(0, dtype=int))
