@@ -114,18 +114,22 @@ class Optimizer:
 
     def step(self) -> None:
         """Apply one update to every parameter that requires grad and has a gradient.
-        All gradients are checked first: on any problem, one ``ValueError`` lists them
-        and nothing has changed."""
+        Every group's options (which may have been edited since) and all gradients are
+        checked first: on any problem, one ``ValueError`` lists them and nothing has
+        changed."""
+        op = f"{type(self).__name__}.step"
         work, problems = [], []
         index = 0
-        for group in self.param_groups:
+        for g, group in enumerate(self.param_groups):
+            options = {name: group.get(name) for name in self.defaults}
+            group.update(self.check_options(f"{op} (param group {g})", options))
             for p in group["params"]:
                 if p.requires_grad and p.grad is not None:
                     grad = self._gradient(index, p, problems)
                     work.append((p, grad, self.state[index], group))
                 index += 1
         if problems:
-            raise ValueError(f"{type(self).__name__}.step: " + "; ".join(problems)
+            raise ValueError(f"{op}: " + "; ".join(problems)
                              + " (no parameter was changed)")
         for p, grad, state, group in work:
             p.data -= self.update(p.data, grad, state, group).astype(p.dtype, copy=False)

@@ -320,3 +320,13 @@ def test_a_bad_optimizer_state_is_refused_and_changes_nothing(edit, pattern):
     assert list(after) == list(before)
     for key in after:
         np.testing.assert_array_equal(after[key], before[key], err_msg=key)
+
+
+def test_an_option_edited_to_a_bad_value_fails_the_step_before_any_change():
+    a, b = nn.Parameter([1.0]), nn.Parameter([2.0])
+    optimizer = optim.SGD([{"params": [a]}, {"params": [b]}], lr=0.1)
+    a.grad, b.grad = ag.Tensor([1.0]), ag.Tensor([1.0])
+    optimizer.param_groups[1]["lr"] = "0.1"
+    with pytest.raises(TypeError, match=r"SGD.step \(param group 1\): lr must be"):
+        optimizer.step()
+    assert a.data[0] == 1.0 and b.data[0] == 2.0

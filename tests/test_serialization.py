@@ -212,6 +212,7 @@ def test_save_refuses_a_folder_path_and_writes_nothing(tmp_path):
     assert os.listdir(tmp_path / "models") == []
 
 
+@pytest.mark.skipif(os.name != "posix", reason="only POSIX can open and sync a folder")
 def test_save_syncs_the_file_and_then_its_folder(tmp_path, monkeypatch):
     synced = []
     real_fsync = os.fsync
