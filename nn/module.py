@@ -203,6 +203,7 @@ class Module:
             raise ValueError(f"load_state_dict ({type(self).__name__}): " + "; ".join(problems))
         for name, value in values.items():
             own[name].data[...] = value
+            own[name].mark_changed()  # a graph built before the load refuses to backward
         return LoadResult(missing, unexpected)
 
     # ------------------------------------------------------------------ printing
