@@ -11,7 +11,6 @@ will show), whose lines the player rewrites step by step. The SVG is then tagged
 
 from __future__ import annotations
 
-import copy
 import html
 import re
 import xml.etree.ElementTree as ET
@@ -27,6 +26,8 @@ XLINK_NS = "http://www.w3.org/1999/xlink"
 #: Colour of the gradient rows (``ag.draw``'s gradient colour); drawn with show_grad=False,
 #: so no other text of the picture has it.
 GRAD_COLOUR = "#b71c1c"
+_MARK = "\ue000"  # a private-use character: no label or number contains it
+_MARKER = re.compile(f"{_MARK}([ct][0-9.]+){_MARK}")
 _EDGE = re.compile(r"^\s*(\w+) -> (\w+)", re.MULTILINE)
 
 
@@ -95,7 +96,11 @@ def reserve_gradient_rows(dot: Any, rows: dict[str, list[str]]) -> None:
 
 
 class Picture:
-    """The tagged SVG; ``render(states, grads, current, edges)`` writes one state of it."""
+    """The tagged SVG; ``render(states, grads, current, edges)`` writes one state of it.
+
+    The tree is serialized once, with a marker where each node's or edge's class and each
+    gradient line go; a state is written by replacing the markers (a 500-op graph has
+    some 15,000 SVG elements: serializing them per step would take a second)."""
 
     def __init__(self, svg: bytes, titles: dict[str, str]) -> None:
         root = ET.fromstring(svg)
@@ -104,7 +109,7 @@ class Picture:
             for name in [n for n in element.attrib if n.startswith(f"{{{XLINK_NS}}}")]:
                 element.set("xlink:" + name.split("}")[-1], element.attrib.pop(name))
         root.set("class", "ag-graph")
-        self.root = root
+        self.parts: list[tuple[str, str, int]] = []  # (data-id, graphviz class, lines)
         for group in root.iter("g"):
             kind = group.get("class")
             title = group.find("title")
@@ -112,37 +117,36 @@ class Picture:
                 continue
             name = title.text
             group.set("data-id", name)
+            group.set("class", f"{_MARK}c{len(self.parts)}{_MARK}")
             title.text = titles.get(name, "")
             texts = [t for t in group.iter("text") if t.get("fill") == GRAD_COLOUR]
             for n, text in enumerate(texts):
                 text.set("class", "grad-line")
                 text.set("data-line", str(n))
-                text.text = ""
+                text.text = f"{_MARK}t{len(self.parts)}.{n}{_MARK}"
+            self.parts.append((name, kind, len(texts)))
+        self.template = ET.tostring(root, encoding="unicode")
 
     def render(self, states: dict[str, str], grads: dict[str, list[str]],
                current: list[str] = (), edges: list[str] = (), standalone: bool = False,
                style: str = "") -> str:
         """The SVG text with node/edge classes and gradient lines of one step."""
-        root = copy.deepcopy(self.root)
-        elements = {g.get("data-id"): g for g in root.iter("g") if g.get("data-id")}
-        for name, group in elements.items():
-            classes = [group.get("class"), states.get(name, "")]
+        values = {}
+        for i, (name, kind, count) in enumerate(self.parts):
+            classes = [kind, states.get(name, "")]
             classes += ["current"] if name in current else []
             classes += ["active"] if name in edges else []
-            group.set("class", " ".join(c for c in classes if c))
+            values[f"c{i}"] = " ".join(c for c in classes if c)
             lines = grads.get(name, [])
-            for text in group.iter("text"):
-                if text.get("class") == "grad-line":
-                    n = int(text.get("data-line"))
-                    text.text = lines[n] if n < len(lines) else ""
-        if style:
-            node = ET.Element("style")
-            node.text = style
-            root.insert(0, node)
+            values.update((f"t{i}.{n}", html.escape(lines[n] if n < len(lines) else "",
+                                                    quote=False)) for n in range(count))
+        svg = _MARKER.sub(lambda m: values[m.group(1)], self.template)
         if standalone:
-            root.set("xmlns", SVG_NS)
-            root.set("xmlns:xlink", XLINK_NS)
-        return ET.tostring(root, encoding="unicode")
+            head = svg.index(">") + 1
+            svg = (f'<svg xmlns="{SVG_NS}" xmlns:xlink="{XLINK_NS}"' + svg[4:head]
+                   + (f"<style>{html.escape(style, quote=False)}</style>" if style else "")
+                   + svg[head:])
+        return svg
 
 
 def tensor_titles(ids: GraphIds, labels: dict[int, str], drawn: list[Function]) -> dict:
