@@ -263,3 +263,26 @@ def test_prints_one_step_per_page(browser, tmp_path):
     pdf = base64.b64decode(browser.print_page())  # printing fires beforeprint
     assert len(re.findall(rb"/Type\s*/Page\b", pdf)) == len(animation.frames) == 4
     assert browser.execute_script("return document.querySelector('.ag-print').textContent") == ""
+
+
+def test_two_players_in_one_notebook_page_are_independent(browser, tmp_path):
+    x = ag.Tensor([1.5, -2.0], requires_grad=True, name="x")
+    first, second = ag.animate((x * x).sum()), ag.animate(((x + x) * x).sum(), quiz=True)
+    page = tmp_path / "notebook.html"  # as Jupyter shows outputs: fragments, no page class
+    page.write_text("<!DOCTYPE html><html><body>" + first._repr_html_()
+                    + second._repr_html_() + "</body></html>")
+    browser.get_log("performance")
+    browser.get(page.as_uri())
+    roots = browser.find_elements("css selector", ".ag-animation")
+
+    def statuses():
+        return [r.find_element("css selector", "[role=status]").text for r in roots]
+
+    assert statuses() == ["step 0 / 4", "step 0 / 6"]
+    roots[1].find_element("css selector", "[aria-label=Next]").click()
+    assert statuses() == ["step 0 / 4", "step 1 / 6"]
+    roots[0].click()  # keys go to the player that has the focus
+    key(browser, "ARROW_RIGHT")
+    assert statuses() == ["step 1 / 4", "step 1 / 6"]
+    urls, errors = requests_and_errors(browser, page.as_uri())
+    assert urls == [page.as_uri()] and errors == []

@@ -27,6 +27,7 @@ KEY_OUTPUTS = {
     "03_forward_and_backward_by_hand": "formulas agree with autograd: True",      # S13–S16
     "04_vanishing_gradients": "sigmoid first/last layer gradient ratio",          # S18
     "05_building_models": "loaded model gives identical outputs: True",
+    "06_watch_backprop": "the player's δ's equal the document's formulas: True",   # S15
     "07_graduating_to_pytorch": "PyTorch computes what we compute: True",       # S11, S16
 }
 
