@@ -50,7 +50,12 @@ def test_repository_links_become_site_links_or_text():
     repo_links = pytest.importorskip("repo_links", reason="Sphinx is not installed (docs extra)")
     page = DOCS / "formulas.md"
     source = ("[03](../notebooks/03_x.ipynb#top) [`nn.Linear`](../nn/layers.py) "
-              "[web](https://example.org) [here](guarantees.md) ![img](../a.png)")
-    assert repo_links.rewrite(source, page, DOCS) == (
+              "[web](https://example.org) [here](guarantees.md) ![img](../a.png) [up](#s1)")
+    assert repo_links.rewrite(source, page, page, DOCS) == (
         "[03](notebooks/03_x.ipynb#top) `nn.Linear` [web](https://example.org) "
-        "[here](guarantees.md) ![img](../a.png)")
+        "[here](guarantees.md) ![img](../a.png) [up](#s1)")
+    # a notebook, written in notebooks/ and shown from its copy in docs/notebooks/
+    written, shown = DOCS.parent / "notebooks" / "01.ipynb", DOCS / "notebooks" / "01.ipynb"
+    source = "[S1](../docs/formulas.md#s1) [02](02_y.ipynb) [tests](../tests/test_x.py)"
+    assert repo_links.rewrite(source, written, shown, DOCS) == (
+        "[S1](../formulas.md#s1) [02](02_y.ipynb) tests")

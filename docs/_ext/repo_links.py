@@ -1,15 +1,17 @@
 """Sphinx extension: links written for the repository, read on the site.
 
 Pages such as ``formulas.md`` link to files by their path in the repository
-(``../notebooks/03_….ipynb``, ``../nn/layers.py``), which works when the Markdown is read
-on a code host. On the site, a ``source-read`` hook rewrites each such link before
-parsing: a notebook becomes a link to its page here (conf.py copies the notebooks into
-``docs/notebooks/``); any other file outside ``docs/`` has no page, so the link becomes its
-text alone. Links inside ``docs/`` and to the web are left as they are.
+(``../notebooks/03_….ipynb``, ``../nn/layers.py``), and notebooks link back
+(``../docs/formulas.md``), which works when they are read on a code host. On the site, a
+``source-read`` hook rewrites each such link before parsing, resolving it from where the
+file lies in the repository: a page of ``docs/`` or a notebook becomes a link to its page
+here (conf.py copies the notebooks into ``docs/notebooks/``); any other file has no page,
+so the link becomes its text alone. Links to the web and anchors are left as they are.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import re
 from pathlib import Path
@@ -20,29 +22,41 @@ from sphinx.application import Sphinx
 LINK = re.compile(r"(?<!!)\[(?P<text>[^\]]*)\]\((?P<target>[^)\s]+)\)")
 
 
-def rewrite(source: str, page: Path, docs: Path) -> str:
-    """``source`` (the Markdown of ``page``) with its links out of ``docs`` rewritten."""
-    root = docs.parent
+def rewrite(source: str, written_at: Path, shown_at: Path, docs: Path) -> str:
+    """``source`` with its links, written relative to ``written_at`` (the file's place in
+    the repository), made relative to ``shown_at`` (its place in the site's sources)."""
+    notebooks = docs.parent / "notebooks"
 
     def replace(match: re.Match) -> str:
         target, _, anchor = match["target"].partition("#")
         if not target or re.match(r"^[a-z][a-z+.-]*:", target):
             return match[0]  # an anchor on this page, or a URL (https:, mailto:)
-        path = (page.parent / target).resolve()
-        if path.is_relative_to(docs):
-            return match[0]
-        if path.parent == root / "notebooks" and path.suffix == ".ipynb":
-            here = os.path.relpath(docs / "notebooks" / path.name, page.parent)
-            return f"[{match['text']}]({Path(here).as_posix()}{'#' + anchor if anchor else ''})"
-        return match["text"]
+        path = (written_at.parent / target).resolve()
+        if path.parent == notebooks and path.suffix == ".ipynb":
+            path = docs / "notebooks" / path.name
+        elif not path.is_relative_to(docs):
+            return match["text"]
+        here = Path(os.path.relpath(path, shown_at.parent)).as_posix()
+        return f"[{match['text']}]({here}{'#' + anchor if anchor else ''})"
 
     return LINK.sub(replace, source)
 
 
 def source_read(app: Sphinx, docname: str, source: list[str]) -> None:
-    path = Path(app.env.doc2path(docname))
-    if path.suffix == ".md":
-        source[0] = rewrite(source[0], path, Path(app.srcdir))
+    docs = Path(app.srcdir)
+    shown_at = Path(app.env.doc2path(docname))
+    if shown_at.suffix != ".ipynb":
+        source[0] = rewrite(source[0], shown_at, shown_at, docs)
+        return
+    # A notebook's copy: its links were written in ../notebooks, and only its Markdown
+    # cells hold links (code such as ``f[0](x)`` must stay as it is).
+    notebook = json.loads(source[0])
+    written_at = docs.parent / "notebooks" / shown_at.name
+    for cell in notebook["cells"]:
+        if cell["cell_type"] == "markdown":
+            text = "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
+            cell["source"] = rewrite(text, written_at, shown_at, docs)
+    source[0] = json.dumps(notebook)
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
