@@ -93,5 +93,5 @@ def test_names_are_found_after_a_plain_backward_too():
     after = {name: ag.viz.tensor_key(t) for name, t in document_names(model, E).items()}
     assert set(after) == set(before) and len(before) == 14
     # the constants x and t are stand-ins once freed; every other name is the same vertex
-    assert {n: k for n, k in after.items() if n not in "xt"} == {
-        n: k for n, k in before.items() if n not in "xt"}
+    assert {n: k for n, k in after.items() if n not in ("x", "t")} == {
+        n: k for n, k in before.items() if n not in ("x", "t")}
