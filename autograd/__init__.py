@@ -11,6 +11,7 @@ import numpy as np
 from autograd.tensor import Tensor  # isort: split
 
 from autograd.animate import animate
+from autograd.anomaly import detect_anomaly
 from autograd.dtypes import get_default_dtype, set_default_dtype
 from autograd.engine import grad
 from autograd.explain import explain
@@ -72,8 +73,8 @@ def arange(*args: Any, requires_grad: bool = False, dtype: Any = None) -> Tensor
 
 
 __all__ = [
-    "Function", "GradcheckError", "Tensor", "animate", "arange", "concatenate", "draw",
-    "enable_grad", "exp", "explain",
+    "Function", "GradcheckError", "Tensor", "animate", "arange", "concatenate",
+    "detect_anomaly", "draw", "enable_grad", "exp", "explain",
     "get_default_dtype", "get_generator", "grad", "gradcheck", "is_grad_enabled", "log",
     "manual_seed", "maximum", "minimum", "no_grad", "ones", "randn", "relu", "retain_grads",
     "set_default_dtype", "set_grad_enabled", "sigmoid", "sqrt", "stack", "tanh", "tensor",
