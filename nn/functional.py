@@ -97,10 +97,12 @@ from nn.losses import (  # noqa: E402
     cross_entropy,
     hinge_loss,
     mse_loss,
+    nll_loss,
+    one_hot,
 )
 
 __all__ = [
     "binary_cross_entropy", "binary_cross_entropy_with_logits", "cross_entropy",
-    "hinge_loss", "identity", "log_softmax", "mse_loss", "relu", "sigmoid", "sign",
-    "softmax", "step", "tanh",
+    "hinge_loss", "identity", "log_softmax", "mse_loss", "nll_loss", "one_hot", "relu",
+    "sigmoid", "sign", "softmax", "step", "tanh",
 ]

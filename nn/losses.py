@@ -13,13 +13,17 @@ import numpy as np
 
 import autograd as ag
 from autograd import Tensor
+from autograd.errors import check_integer, check_real
 from nn.functional import as_tensor, log_softmax
 
-_REDUCTIONS = ("mean", "sum")
+_REDUCTIONS = ("mean", "sum", "none")
 
 
 def _reduce(losses: Tensor, reduction: str) -> Tensor:
-    """Combine per-entry losses; ``reduction`` was checked by ``_check_reduction``."""
+    """Combine per-entry losses (``"none"`` keeps them); ``reduction`` was checked by
+    ``_check_reduction``."""
+    if reduction == "none":
+        return losses
     if reduction == "mean":
         return losses.mean()
     total = losses.sum()
@@ -43,12 +47,13 @@ def mse_loss(y: Any, t: Any, reduction: str = "mean") -> Tensor:
     ----------
     y, t : Tensor or array_like
         Same shape (no broadcasting: a (N, 1) against (N,) mix-up raises).
-    reduction : {"mean", "sum", "half_sum"}
-        ``"mean"``: (1/n) Σ (y − t)² over all n entries; ``"sum"``: Σ (y − t)²;
+    reduction : {"mean", "sum", "half_sum", "none"}
+        ``"none"``: the entries (y − t)² themselves; ``"mean"``: (1/n) Σ (y − t)² over
+        all n entries; ``"sum"``: Σ (y − t)²;
         ``"half_sum"``: the document's E = ½ Σ_j (t^(j) − y^(j))² (S12), whose gradient
         ∂E/∂y = y − t starts the output delta of S14.
     """
-    valid = ("mean", "sum", "half_sum")
+    valid = ("mean", "sum", "half_sum", "none")
     _check_reduction(reduction, "mse_loss", valid)
     y, t = as_tensor(y), as_tensor(t)
     _same_shape(y, t, "mse_loss")
@@ -56,52 +61,164 @@ def mse_loss(y: Any, t: Any, reduction: str = "mean") -> Tensor:
     return _reduce(diff * diff, reduction)
 
 
-def _integer_labels(labels: Any, n: int, classes: int, op: str) -> np.ndarray:
+def _integer_labels(labels: Any, n: int, classes: int, op: str,
+                    ignore_index: int | None = None) -> np.ndarray:
     labels = np.asarray(labels.data if isinstance(labels, Tensor) else labels)
     if labels.dtype.kind not in "iu":
-        raise ValueError(f"{op}: labels must be integers, got dtype {labels.dtype}")
+        raise ValueError(f"{op}: labels must be integers (class indices) or, for "
+                         f"cross_entropy, probabilities of the logits' shape; got dtype "
+                         f"{labels.dtype} and shape {labels.shape}")
     if labels.shape != (n,):
         raise ValueError(f"{op}: expected {n} labels of shape ({n},) for {n} rows of logits, "
                          f"got labels of shape {labels.shape}")
-    bad = labels[(labels < 0) | (labels >= classes)]
+    valid = (labels >= 0) & (labels < classes)
+    if ignore_index is not None:
+        valid |= labels == ignore_index
+    bad = labels[~valid]
     if bad.size:
         raise ValueError(f"{op}: labels must lie in [0, {classes - 1}] for {classes} classes, "
                          f"got {sorted(set(bad.tolist()))[:10]}")
     return labels
 
 
-def cross_entropy(logits: Any, labels: Any, reduction: str = "mean") -> Tensor:
-    """Cross-entropy of softmax(logits) against integer class labels.
+def _rows(scores: Any, labels: Any, op: str) -> tuple[Tensor, Any]:
+    """(N, C) scores and their targets: a single (C,) row becomes a batch of one."""
+    scores = as_tensor(scores)
+    if scores.ndim == 1:
+        scores = scores.reshape(1, -1)
+        labels = as_tensor(labels)
+        labels = labels.reshape(-1 if labels.shape in ((), (1,)) else (1, -1))
+    if scores.ndim != 2:
+        raise ValueError(f"{op}: logits must have shape (N, C) or (C,), got {scores.shape}")
+    n, classes = scores.shape
+    if n == 0 or classes == 0:
+        raise ValueError(f"{op}: logits of shape {scores.shape} hold no samples or no classes")
+    return scores, labels
+
+
+def _per_row(losses: Tensor, single: bool, reduction: str, kept: np.ndarray | None = None
+             ) -> Tensor:
+    """Reduce the per-row losses; ``"none"`` keeps them (a scalar for one (C,) row). The
+    mean counts only the ``kept`` rows (those whose label is not ``ignore_index``)."""
+    if reduction == "none":
+        return losses.reshape(()) if single else losses
+    if reduction == "mean" and kept is not None and not kept.all():
+        return losses.sum() / int(kept.sum())
+    return _reduce(losses, reduction)
+
+
+def nll_loss(log_probs: Any, labels: Any, reduction: str = "mean", *,
+             ignore_index: int = -100) -> Tensor:
+    """Negative log-likelihood of integer class labels: L_i = −log_probs[i, c_i].
+
+    With ``log_probs = log_softmax(z)`` this is ``cross_entropy(z, labels)``.
+
+    Parameters
+    ----------
+    log_probs : Tensor or array_like, shape (N, C) or (C,)
+        Log-probabilities (a ``log_softmax`` output).
+    labels : array_like of int, shape (N,) or ()
+        Class indices in [0, C), or ``ignore_index`` for rows that do not count.
+    reduction : {"mean", "sum", "none"}
+        The mean is over the rows that count; ``"none"`` returns L_i per row (0 for
+        ignored rows).
+    ignore_index : int
+        A label value whose rows contribute no loss and no gradient (−100, as PyTorch).
+    """
+    _check_reduction(reduction, "nll_loss", ("mean", "sum", "none"))
+    single = as_tensor(log_probs).ndim == 1
+    log_probs, labels = _rows(log_probs, labels, "nll_loss")
+    n, classes = log_probs.shape
+    labels = _integer_labels(labels, n, classes, "nll_loss", ignore_index)
+    losses, kept = _label_losses(log_probs, labels, 0.0, ignore_index)
+    return _per_row(losses, single, reduction, kept)
+
+
+def one_hot(labels: Any, num_classes: int = -1) -> Tensor:
+    """Integer class labels as one-hot rows: ``one_hot([2, 0], 3)`` is [[0, 0, 1], [1, 0, 0]].
+
+    The result has the labels' shape plus a last axis of ``num_classes`` (default: the
+    largest label + 1), dtype int64 (as PyTorch; ``.astype(float)`` for targets)."""
+    labels = np.asarray(labels.data if isinstance(labels, Tensor) else labels)
+    if labels.dtype.kind not in "iu":
+        raise ValueError(f"one_hot: labels must be integers, got dtype {labels.dtype}")
+    check_integer("one_hot", "num_classes", num_classes, low=-1)
+    if num_classes == -1:
+        num_classes = int(labels.max()) + 1 if labels.size else 0
+    bad = labels[(labels < 0) | (labels >= num_classes)]
+    if bad.size:
+        raise ValueError(f"one_hot: labels must lie in [0, {num_classes - 1}] for "
+                         f"num_classes={num_classes}, got {sorted(set(bad.tolist()))[:10]}")
+    return Tensor((labels[..., None] == np.arange(num_classes)).astype(np.int64))
+
+
+def cross_entropy(logits: Any, labels: Any, reduction: str = "mean", *,
+                  ignore_index: int = -100, label_smoothing: float = 0.0) -> Tensor:
+    """Cross-entropy of softmax(logits) against class labels or class probabilities.
 
     For row i with logits z_i and label c_i: L_i = −log softmax(z_i)[c_i]
     = log Σ_k e^(z_ik) − z_ic_i, computed with log-sum-exp, so it is finite for any finite
-    logits. Its gradient is softmax(z) − onehot(c): the δ_out = y − t of S10.
+    logits. Its gradient is softmax(z) − onehot(c): the δ_out = y − t of S10. With
+    probability targets t_i (rows summing to 1) it is L_i = −Σ_k t_ik log softmax(z_i)_k,
+    gradient softmax(z) − t.
 
     Parameters
     ----------
     logits : Tensor or array_like, shape (N, C) or (C,)
         Unnormalised scores (a linear output layer, no softmax).
-    labels : array_like of int, shape (N,) or ()
-        Class indices in [0, C). Out-of-range labels, including −1 (which would wrap
-        around in NumPy indexing), and non-integer dtypes raise ``ValueError``.
-    reduction : {"mean", "sum"}
-        Mean or sum of L_i over the batch.
+    labels : array_like, shape (N,) or () of int, or (N, C) / (C,) of float
+        Class indices in [0, C) — out-of-range labels, including −1 (which would wrap
+        around in NumPy indexing), raise ``ValueError`` — or class probabilities of the
+        logits' shape.
+    reduction : {"mean", "sum", "none"}
+        Mean or sum of L_i over the batch (the mean over the rows not ignored), or the
+        L_i themselves (shape (N,), or () for one row of shape (C,)).
+    ignore_index : int
+        With class indices: rows with this label count for nothing (−100, as PyTorch).
+    label_smoothing : float in [0, 1]
+        ε: the target becomes (1 − ε)·target + ε/C on every class (as PyTorch).
     """
-    _check_reduction(reduction, "cross_entropy")
-    logits = as_tensor(logits)
-    if logits.ndim == 1:
-        logits = logits.reshape(1, -1)
-        labels = np.reshape(labels.data if isinstance(labels, Tensor) else labels, -1)
-    if logits.ndim != 2:
-        raise ValueError(
-            f"cross_entropy: logits must have shape (N, C) or (C,), got {logits.shape}")
+    _check_reduction(reduction, "cross_entropy", ("mean", "sum", "none"))
+    smoothing = check_real("cross_entropy", "label_smoothing", label_smoothing, low=0, high=1)
+    single = as_tensor(logits).ndim == 1
+    logits, labels = _rows(logits, labels, "cross_entropy")
     n, classes = logits.shape
-    if n == 0 or classes == 0:
-        raise ValueError(f"cross_entropy: logits of shape {logits.shape} hold no samples "
-                         "or no classes")
-    labels = _integer_labels(labels, n, classes, "cross_entropy")
-    picked = log_softmax(logits, axis=1)[np.arange(n), labels]
-    return _reduce(-picked, reduction)
+    if _is_probabilities(labels, logits.shape):
+        losses = _probability_losses(log_softmax(logits, axis=1), as_tensor(labels), smoothing)
+        return _per_row(losses, single, reduction)
+    labels = _integer_labels(labels, n, classes, "cross_entropy", ignore_index)
+    losses, kept = _label_losses(log_softmax(logits, axis=1), labels, smoothing, ignore_index)
+    return _per_row(losses, single, reduction, kept)
+
+
+def _is_probabilities(labels: Any, shape: tuple[int, ...]) -> bool:
+    """Floating targets of the logits' shape are class probabilities (checked to be so)."""
+    data = np.asarray(labels.data if isinstance(labels, Tensor) else labels)
+    if data.dtype.kind != "f" or data.shape != shape:
+        return False
+    _check_unit_interval(as_tensor(data), "probability targets", "cross_entropy")
+    return True
+
+
+def _label_losses(log_p: Tensor, labels: np.ndarray, smoothing: float, ignore_index: int
+                  ) -> tuple[Tensor, np.ndarray]:
+    """L_i = −[(1 − ε) log p_ic_i + (ε/C) Σ_k log p_ik] per row, 0 where the label is
+    ``ignore_index``; also the mask of rows that count."""
+    n, classes = log_p.shape
+    kept = labels != ignore_index
+    picked = log_p[np.arange(n), np.where(kept, labels, 0)]
+    if smoothing:
+        picked = (1 - smoothing) * picked + (smoothing / classes) * log_p.sum(axis=1)
+    if not kept.all():
+        picked = picked * kept.astype(log_p.dtype)
+    return -picked, kept
+
+
+def _probability_losses(log_p: Tensor, targets: Tensor, smoothing: float) -> Tensor:
+    """L_i = −Σ_k t_ik log p_ik, with t smoothed to (1 − ε)t + ε/C."""
+    if smoothing:
+        targets = (1 - smoothing) * targets + smoothing / log_p.shape[1]
+    return -(targets * log_p).sum(axis=1)
 
 
 def _check_unit_interval(x: Tensor, what: str, op: str, hint: str = "") -> None:
@@ -127,7 +244,7 @@ def binary_cross_entropy(p: Any, t: Any, reduction: str = "mean",
         Probabilities in [0, 1]; values outside (e.g. logits passed by mistake) raise.
     t : Tensor or array_like
         Targets in [0, 1], same shape as ``p``.
-    reduction : {"mean", "sum"}
+    reduction : {"mean", "sum", "none"}
     eps : float, optional
     """
     _check_reduction(reduction, "binary_cross_entropy")
@@ -156,7 +273,7 @@ def binary_cross_entropy_with_logits(z: Any, t: Any, reduction: str = "mean") ->
         Logits (any real numbers).
     t : Tensor or array_like
         Targets in [0, 1], same shape.
-    reduction : {"mean", "sum"}
+    reduction : {"mean", "sum", "none"}
     """
     _check_reduction(reduction, "binary_cross_entropy_with_logits")
     z, t = as_tensor(z), as_tensor(t)
@@ -178,7 +295,7 @@ def hinge_loss(scores: Any, labels: Any, reduction: str = "mean") -> Tensor:
         Decision values w·x + b (S2).
     labels : array_like
         ±1, same shape as ``scores``; any other value raises.
-    reduction : {"mean", "sum"}
+    reduction : {"mean", "sum", "none"}
     """
     _check_reduction(reduction, "hinge_loss")
     scores, labels = as_tensor(scores), as_tensor(labels)
