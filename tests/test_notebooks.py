@@ -20,7 +20,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
 
-# A line of output per notebook that states what it demonstrates (S-numbers of FORMULAS.md).
+# A line of output per notebook that states what it demonstrates (S-numbers: docs/formulas.md).
 KEY_OUTPUTS = {
     "01_neurons_and_perceptron": "every run within the bound: True",            # S5
     "02_xor_and_the_linear_limit": "MCP units computing XOR: 0",                  # S6
@@ -29,6 +29,7 @@ KEY_OUTPUTS = {
     "05_building_models": "loaded model gives identical outputs: True",
     "06_watch_backprop": "the player's δ's equal the document's formulas: True",   # S15
     "07_graduating_to_pytorch": "PyTorch computes what we compute: True",       # S11, S16
+    "08_learning_settings": "each class has its own cluster: True",               # S20
 }
 
 # Notebooks that need an optional extra; without it they are skipped, saying which.
