@@ -5,14 +5,15 @@ historical units (``nn.neurons``), the multilayer perceptron (``nn.mlp``), losse
 activations as functions (``nn.functional``), initialisers (``nn.init``), optimizers
 (``nn.optim``), saving (``nn.serialization``), data sets (``nn.data``), the training
 loop (``nn.train``), the document's hand derivation (``nn.backprop``), the exhaustive
-threshold-unit search (``nn.logic``), layer diagrams (``nn.drawing``) and the
-export to PyTorch and ONNX (``nn.export``).
+threshold-unit search (``nn.logic``), layer diagrams (``nn.drawing``), the
+export to PyTorch and ONNX (``nn.export``), learning without labels or with few
+(``nn.paradigms``, S20) and the notebooks' exercise checkers (``nn.exercises``).
 """
 
 # functional first: nn.losses (which it re-exports) imports from it.
 from nn import functional  # isort: split
 
-from nn import backprop, data, export, init, logic, optim
+from nn import backprop, data, exercises, export, init, logic, optim, paradigms
 from nn.layers import Dropout, Identity, Linear, ReLU, Sigmoid, Sign, Softmax, Step, Tanh
 from nn.mlp import MLP
 from nn.module import Module, ModuleList, Parameter, Sequential
@@ -26,5 +27,6 @@ __all__ = [
     "MLP", "ConvergenceWarning", "Dropout", "Identity", "Linear", "MCPNeuron", "Module",
     "ModuleList", "Parameter", "Perceptron", "ReLU", "Sequential", "Sigmoid", "Sign",
     "Softmax", "Step", "Tanh", "backprop", "data", "draw_graph", "draw_model", "evaluate",
-    "export", "fit", "functional", "init", "load", "logic", "optim", "save",
+    "exercises", "export", "fit", "functional", "init", "load", "logic", "optim", "paradigms",
+    "save",
 ]
