@@ -14,6 +14,7 @@ import numpy as np
 import autograd as ag
 from autograd import Tensor
 from autograd.errors import check_integer, check_real
+from autograd.ops.cross_entropy import cross_entropy as fused_cross_entropy
 from nn.functional import as_tensor, log_softmax
 
 _REDUCTIONS = ("mean", "sum", "none")
@@ -187,6 +188,8 @@ def cross_entropy(logits: Any, labels: Any, reduction: str = "mean", *,
         losses = _probability_losses(log_softmax(logits, axis=1), as_tensor(labels), smoothing)
         return _per_row(losses, single, reduction)
     labels = _integer_labels(labels, n, classes, "cross_entropy", ignore_index)
+    if reduction != "none" and not smoothing and (labels != ignore_index).all():
+        return fused_cross_entropy(logits, labels, reduction)  # one node, δ = y − t (S10)
     losses, kept = _label_losses(log_softmax(logits, axis=1), labels, smoothing, ignore_index)
     return _per_row(losses, single, reduction, kept)
 

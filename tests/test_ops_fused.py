@@ -12,6 +12,7 @@ from strategies import arrays, shapes
 
 import autograd as ag
 from autograd.ops import linear, log_softmax, softmax
+from autograd.ops.cross_entropy import cross_entropy
 
 
 def numpy_softmax(a: np.ndarray, axis: int) -> np.ndarray:
@@ -83,3 +84,41 @@ def test_softmax_second_derivatives_equal_finite_differences():
     for op in (softmax, log_softmax):
         assert ag.gradcheck(
             lambda a, op=op: ag.grad((op(a) ** 2 * weights).sum(), a, create_graph=True)[0], [a])
+
+
+@given(data=st.data(), n=st.integers(1, 5), classes=st.integers(1, 5),
+       reduction=st.sampled_from(["mean", "sum"]))
+def test_cross_entropy_equals_numpy_and_finite_differences(data, n, classes, reduction):
+    z = data.draw(arrays((n, classes)))
+    labels = np.array(data.draw(st.lists(st.integers(0, classes - 1), min_size=n, max_size=n)))
+
+    def numpy_loss(z):
+        losses = -np.log(numpy_softmax(z, 1)[np.arange(n), labels])
+        return losses.mean() if reduction == "mean" else losses.sum()
+
+    check_op(lambda z: cross_entropy(z, labels, reduction), z, ref=numpy_loss)
+
+
+def test_cross_entropy_gradient_is_softmax_minus_onehot_over_n():
+    z = ag.Tensor([[1.0, 2.0, 0.5], [0.0, -1.0, 3.0]], requires_grad=True)
+    cross_entropy(z, np.array([1, 2])).backward()
+    onehot = np.array([[0.0, 1.0, 0.0], [0.0, 0.0, 1.0]])
+    np.testing.assert_allclose(z.grad.data, (numpy_softmax(z.data, 1) - onehot) / 2)  # S10
+
+
+def test_cross_entropy_second_derivatives_equal_finite_differences():
+    rng = np.random.default_rng(4)
+    z = ag.Tensor(rng.normal(size=(3, 4)), requires_grad=True)
+    labels = np.array([0, 3, 1])
+
+    def gradient(z):
+        return ag.grad(cross_entropy(z, labels) * 3.0, z, create_graph=True)[0] ** 2
+
+    assert ag.gradcheck(gradient, [z])
+
+
+def test_nn_cross_entropy_is_one_node_that_says_what_it_is_made_of():
+    import nn.functional as F
+    z = ag.Tensor(np.ones((2, 3)), requires_grad=True)
+    (step,) = ag.explain(F.cross_entropy(z, [0, 2])).steps
+    assert step.op == "cross_entropy" and "softmax" in step.formula and "S10" in step.formula
