@@ -45,16 +45,16 @@ def check_real(op: str, name: str, value: Any, *, low: float | None = None,
                ) -> float:
     """``value`` as a float, after checking that it is a real number (not a bool or a
     string), finite, and within the bounds (``low_open``/``high_open`` exclude them)."""
-    bounds = _range_text(low, high, low_open, high_open)
-    wanted = f"a finite number{' ' + bounds if bounds else ''}"
-    if not _is_real(value):
-        raise TypeError(f"{op}: {name} must be {wanted}, got {shown(value)}")
-    number = float(value)
+    real = _is_real(value)
+    number = float(value) if real else math.nan
     outside = (not math.isfinite(number)
                or (low is not None and (number <= low if low_open else number < low))
                or (high is not None and (number >= high if high_open else number > high)))
-    if outside:
-        raise ValueError(f"{op}: {name} must be {wanted}, got {shown(value)}")
+    if outside:  # the message is written only when it is needed (optimizers check per step)
+        bounds = _range_text(low, high, low_open, high_open)
+        wanted = f"a finite number{' ' + bounds if bounds else ''}"
+        raise (ValueError if real else TypeError)(
+            f"{op}: {name} must be {wanted}, got {shown(value)}")
     return number
 
 

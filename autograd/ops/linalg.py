@@ -16,7 +16,7 @@ def _swap_last(t):
 
 class MatMul(Function):
     name = "matmul"
-    formula = "∂(A·B)/∂A = G·Bᵀ,  ∂(A·B)/∂B = Aᵀ·G   (G: incoming gradient)"
+    formula = "∂(A·B)/∂A = G·Bᵀ,  ∂(A·B)/∂B = Aᵀ·G   (G = ∂E/∂(A·B))"
 
     def forward(self, a, b):
         a, b = np.asarray(a), np.asarray(b)
@@ -60,7 +60,7 @@ class Linear(Function):
     (S11) with samples as rows, in one node instead of transpose, matmul and add."""
 
     name = "linear"
-    formula = "u = x·Wᵀ + b:  ∂/∂x = G·W,  ∂/∂W = Gᵀ·x,  ∂/∂b = Σ_rows G   (S11, S16)"
+    formula = "u = x·Wᵀ + b:  ∂/∂x = G·W,  ∂/∂W = Gᵀ·x,  ∂/∂b = Σ_rows G   (G = ∂E/∂u; S11, S16)"
 
     def forward(self, x, weight, bias):
         x, weight = np.asarray(x), np.asarray(weight)
