@@ -43,14 +43,15 @@ def test_backprop_reexports_the_checker():
 
 
 @given(layer=st.integers(1, 4), unit=st.integers(0, 2), sample=st.integers(0, 3),
-       factor=st.sampled_from([1.001, 0.999, -1.0, 0.0]), seed=st.integers(0, 5))
-def test_one_wrong_entry_is_reported_at_its_layer_and_entry(layer, unit, sample, factor, seed):
+       shift=st.sampled_from([1e-3, -1e-3, 1.0, -2.0]), seed=st.integers(0, 5))
+def test_one_wrong_entry_is_reported_at_its_layer_and_entry(layer, unit, sample, shift, seed):
     sizes = (3, 3, 3, 3, 3)
 
     def one_entry_off(W, f, u, y, t):
         delta = bp.deltas(W, f, u, y, t)
         delta[layer] = delta[layer].copy()
-        delta[layer][unit, sample] = delta[layer][unit, sample] * factor + (factor == 0) * 1e-3
+        entry = delta[layer][unit, sample]      # may be tiny: this net's δ vanish with depth
+        delta[layer][unit, sample] = entry + shift * (abs(entry) + 1e-5)
         return delta
 
     feedback = ex.check_deltas(one_entry_off, sizes=sizes, activation="tanh", seed=seed)
