@@ -10,6 +10,7 @@ request, so it works offline and as an e-mail attachment.
 
 from __future__ import annotations
 
+import base64
 import html
 import json
 from dataclasses import asdict
@@ -34,6 +35,8 @@ from autograd.viz import tensor_labels, walk
 #: (for answers near zero).
 QUIZ_RTOL = 0.01
 QUIZ_ATOL = 1e-4
+#: The notebook's picture for viewers that run no script (the page itself needs none).
+FALLBACK = Template('<img class="ag-fallback" alt="$alt" src="data:image/svg+xml;base64,$data">')
 
 
 def _asset(name: str) -> str:
@@ -76,8 +79,18 @@ class Animation:
                                    style=_asset("graph.css") if standalone else "")
 
     def _repr_html_(self) -> str:
-        """The player, for Jupyter: without JavaScript it shows the final state (every
-        gradient in place) and the ``ag.explain`` table."""
+        """The player, for Jupyter. Where scripts do not run (an untrusted notebook,
+        GitHub's view) a picture of the final state shows instead, every gradient in
+        place, with the ``ag.explain`` table."""
+        picture = base64.b64encode(self.frame_svg(len(self)).encode()).decode()
+        return self._fragment(FALLBACK.substitute(
+            alt=html.escape(f"the backward pass of {self.explanation.output}, final state"),
+            data=picture))
+
+    def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, str]:
+        return {"text/html": self._repr_html_(), "text/plain": repr(self)}
+
+    def _fragment(self, fallback: str) -> str:
         frames = [asdict(f) if self.quiz else {**asdict(f), "quiz": []} for f in self.frames]
         data = {"quiz": self.quiz, "rtol": QUIZ_RTOL, "atol": QUIZ_ATOL, "frames": frames}
         states, grads = cumulative(self.frames, len(self))
@@ -86,15 +99,10 @@ class Animation:
             label=html.escape(f"{title}, step by step"),
             css=_asset("player.css") + _asset("graph.css"),
             note=html.escape(self.note), note_hidden="" if self.note else " hidden",
-            last=len(self), svg=self.picture.render(states, grads),
+            fallback=fallback, last=len(self), svg=self.picture.render(states, grads),
             title=html.escape(title), table=html.escape(str(self.explanation)),
             data=json.dumps(data, ensure_ascii=False).replace("<", "\\u003c"),
             js=_asset("player.js"))
-
-    def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, str]:
-        """HTML (the player) with the final state as SVG for viewers that show no HTML."""
-        return {"text/html": self._repr_html_(), "image/svg+xml": self.frame_svg(len(self)),
-                "text/plain": repr(self)}
 
     def save(self, path: str | Path) -> Path:
         """Write the player as one self-contained HTML file (no network request)."""
@@ -103,7 +111,7 @@ class Animation:
             raise OSError(f"animate.save: folder {path.parent} does not exist")
         page = Template(_asset("page.html")).substitute(
             title=html.escape(f"backward pass of {self.explanation.output}"),
-            fragment=self._repr_html_())
+            fragment=self._fragment(fallback=""))
         path.write_text(page, encoding="utf-8")
         return path
 

@@ -2,6 +2,7 @@
 page's promises (self-contained, no network address, accessible controls), the frames
 for slides, the cap, and bad arguments. The browser tests are in test_animate_browser.py."""
 
+import base64
 import json
 import re
 import xml.etree.ElementTree as ET
@@ -80,7 +81,8 @@ def test_frames_follow_the_recorded_pass_of_the_document_network():
     for frame, step in zip(backward, explanation.steps, strict=True):
         cells = dict(frame.cells)
         assert cells["op"] == step.op and cells["local derivative"] == step.formula
-        incoming = next(v for k, v in cells.items() if k.startswith(f"incoming ∂E/∂{step.output}"))
+        name = f"({step.output})" if " " in step.output else step.output  # ∂E/∂(y2 − t)
+        incoming = next(v for k, v in cells.items() if k.startswith(f"incoming ∂E/∂{name}"))
         assert " ".join(incoming.split()) == one_line(step.incoming)
     # the δ's of S13–S15 are the gradients of the u's, shown under their names
     shown = grad_lines(animation.frame_svg(len(animation)))
@@ -105,7 +107,7 @@ def test_the_page_is_self_contained_and_accessible(tmp_path):
     path = ag.animate(loss).save(tmp_path / "backprop.html")
     html = path.read_text()
     assert not re.search(r"https?://", html)  # no address to fetch anything from
-    assert not re.search(r"<(link|img|iframe)\b|\bsrc=", html)
+    assert not re.search(r"<(link|img|iframe)\b|\bsrc=", html)  # no fallback needed here
     for label in ("Next", "Previous", "Play"):
         assert f'aria-label="{label}"' in html
     assert 'role="status"' in html
@@ -140,15 +142,19 @@ def test_save_frames_writes_one_standalone_svg_per_step(tmp_path):
         assert len(current) == (0 if k == 0 else 2)  # the op and the tensor it made
 
 
-def test_mimebundle_falls_back_to_the_final_picture():
+def test_notebook_output_falls_back_to_the_final_picture():
     _, loss = document_network()
     bundle = ag.animate(loss)._repr_mimebundle_()
-    assert set(bundle) == {"text/html", "image/svg+xml", "text/plain"}
+    assert set(bundle) == {"text/html", "text/plain"}
+    found = re.search(r'<img class="ag-fallback" alt="[^"]*" src="data:image/svg\+xml;base64,'
+                      r'([^"]+)">', bundle["text/html"])
+    picture = base64.b64decode(found.group(1)).decode()
     # every tensor that needs a gradient: E, Σ(y2 − t)², (y2 − t)², y2 − t, y2, u2, y1, u1,
     # W1, b1, W2, b2 (x and t are constants)
-    assert len(grad_lines(bundle["image/svg+xml"])) == 12
-    # without JavaScript the HTML shows the same final state, controls hidden
-    assert '<div class="ag-controls" hidden>' in bundle["text/html"]
+    assert len(grad_lines(picture)) == 12
+    # the player stays hidden, and its SVG inside a script, unless its script runs
+    assert '<div class="ag-player" hidden style="display: none">' in bundle["text/html"]
+    assert '<script type="image/svg+xml" class="ag-svg"><svg' in bundle["text/html"]
 
 
 def test_graphs_beyond_max_ops_are_capped_with_a_note():

@@ -89,6 +89,8 @@ def requests_and_errors(browser, page):
         params = message["params"]
         if message["method"] == "Network.requestWillBeSent":
             url = params["request"]["url"]
+            if url.startswith("data:"):  # inline data (the notebook's fallback picture)
+                continue
             if params["documentURL"] == page or re.match(r"(https?|wss?|ftp)://", url):
                 urls.append(url)
         elif message["method"].startswith("Network.webSocket"):

@@ -40,6 +40,11 @@ class Frame:
     quiz: list[dict[str, Any]] = field(default_factory=list)
 
 
+def partial(label: str) -> str:
+    """∂E/∂label, the label in parentheses when it is an expression (``y2 − t``)."""
+    return f"∂E/∂({label})" if " " in label else f"∂E/∂{label}"
+
+
 def _lines(values: Any) -> list[str]:
     return format_values(values).split("\n")
 
@@ -121,7 +126,7 @@ def _backward_frame(step: Step, count: int, ids: GraphIds, labels: dict[int, str
                     received: dict, seen: dict[int, int]) -> Frame:
     op, out = ids.ops[id(step.node)], ids.output_of(step.node)
     frame = Frame("backward", f"backward {step.index} of {count}: {step.op} sends "
-                  f"∂E/∂{step.output} on to its inputs", [op, out],
+                  f"{partial(step.output)} on to its inputs", [op, out],
                   [ids.edge(op, out)])
     frame.states[op] = "done"
     if step.index == 1:  # the output's own gradient, ∂E/∂E
@@ -149,7 +154,7 @@ def _backward_frame(step: Step, count: int, ids: GraphIds, labels: dict[int, str
     delta = delta_name(step.output)
     frame.cells = [["step", f"backward {step.index} of {count}"], ["op", step.op],
                    ["local derivative", step.formula],
-                   [f"incoming ∂E/∂{step.output}" + (f" = {delta}" if delta else ""),
+                   [f"incoming {partial(step.output)}" + (f" = {delta}" if delta else ""),
                     "\n".join(_lines(step.incoming))],
                    [f"contributions ({len(parts)})", arrived], ["sends", sends]]
     frame.quiz = _quiz(step, labels)

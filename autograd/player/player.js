@@ -69,12 +69,16 @@
     root.setAttribute("data-ready", "");
     var data = JSON.parse(root.querySelector("script.ag-data").textContent);
     var frames = data.frames, last = frames.length - 1;
-    var parts = byId(root.querySelector("svg.ag-graph"));
     var ui = {};
-    ["controls", "prev", "play", "next", "slider", "status", "stage", "title", "row",
-      "quiz", "table", "print"].forEach(function (name) {
+    ["player", "prev", "play", "next", "slider", "status", "stage", "title", "row",
+      "quiz", "table", "print", "fallback"].forEach(function (name) {
       ui[name] = root.querySelector(".ag-" + name);
     });
+    // The live picture replaces the static one (kept in a script element, so that a
+    // notebook view that strips scripts shows no SVG text soup).
+    ui.stage.innerHTML = root.querySelector("script.ag-svg").textContent;
+    if (ui.fallback) ui.fallback.remove();
+    var parts = byId(ui.stage.querySelector("svg.ag-graph"));
     var shown = 0, timer = null, revealed = {};
 
     function waiting(k) {
@@ -211,7 +215,7 @@
 
     function printPages() {
       ui.print.textContent = "";
-      var picture = root.querySelector("svg.ag-graph");
+      var picture = ui.stage.querySelector("svg.ag-graph");
       frames.forEach(function (frame, k) {
         var page = document.createElement("section"), heading = document.createElement("h3");
         page.className = "ag-print-page";
@@ -219,6 +223,7 @@
         var copy = picture.cloneNode(true);
         paint(byId(copy), stateAt(frames, k), frame.current, frame.edges);
         var table = document.createElement("table");
+        table.className = "ag-cells";
         cellRows(table, frame.cells, false);
         page.appendChild(heading);
         page.appendChild(copy);
@@ -235,7 +240,8 @@
     (standalone ? document : root).addEventListener("keydown", key);
     window.addEventListener("beforeprint", printPages);
     window.addEventListener("afterprint", function () { ui.print.textContent = ""; });
-    ui.controls.hidden = false;
+    ui.player.hidden = false;
+    ui.player.style.display = "";
     ui.table.open = false;
     show(0);
     if (standalone) root.focus();
