@@ -72,7 +72,7 @@ def test_frames_follow_the_recorded_pass_of_the_document_network():
     model, loss = document_network()
     names = document_names(model, loss)
     ag.retain_grads(loss)  # keeps every δ and the record of the pass
-    loss.backward(retain_graph=True)
+    loss.backward()
     animation = ag.animate(loss, names=names)
     explanation = ag.explain(loss, names=names)
     backward = [f for f in animation.frames if f.phase == "backward"]
@@ -122,10 +122,12 @@ def test_quiz_answers_are_the_recorded_gradients():
     b = ag.Tensor(np.arange(12.0).reshape(3, 4), requires_grad=True, name="b")
     out = (a * 3.0).sum() + b.sum()
     data = page_data(ag.animate(out, quiz=True)._repr_html_())
-    questions = {q["to"]: q for f in data["frames"] for q in f["quiz"]}
-    assert [e[1] for e in questions["a"]["entries"]] == [3.0, 3.0]
-    assert [e[0] for e in questions["a"]["entries"]] == ["[0]", "[1]"]
-    assert questions["b"]["entries"] == [["[0, 0]", 1.0]]  # a large tensor: its first entry
+    questions = {q["name"]: q for f in data["frames"] for q in f["quiz"]}
+    assert [e[1] for e in questions["∂E/∂a"]["entries"]] == [3.0, 3.0]
+    assert [e[0] for e in questions["∂E/∂a"]["entries"]] == ["[0]", "[1]"]
+    assert not questions["∂E/∂a"]["first_only"]
+    # a large tensor: its first entry only
+    assert questions["∂E/∂b"]["entries"] == [["[0, 0]", 1.0]] and questions["∂E/∂b"]["first_only"]
 
 
 def test_save_frames_writes_one_standalone_svg_per_step(tmp_path):
@@ -167,6 +169,14 @@ def test_graphs_beyond_max_ops_are_capped_with_a_note():
     assert "30 ops; the 10 nearest the output" in animation.note
     assert animation.note in animation._repr_html_()
     assert ag.animate(y).note == ""
+
+
+def test_after_a_plain_backward_it_asks_for_retain_grads():
+    x = ag.Tensor([1.0, 2.0], requires_grad=True)
+    y = (x * x).sum()
+    y.backward()  # frees the values the pass used
+    with pytest.raises(RuntimeError, match="retain_grads"):
+        ag.animate(y)
 
 
 def test_bad_arguments_are_named():

@@ -66,13 +66,6 @@ def arrivals(steps: list[Step]) -> dict[int, list[tuple[int, np.ndarray]]]:
     return received
 
 
-def contributions(step: Step, received: dict) -> list[tuple[int, np.ndarray]]:
-    """The step's ``(from step, gradient)`` contributions (``Step.contributions``)."""
-    if isinstance(step.contributions, list):
-        return step.contributions
-    return received[id(step.node)]  # adapter until explain records the list
-
-
 def delta_name(label: str) -> str | None:
     """δl for the document's pre-activation ul (S13: δ_l = ∂E/∂u_l), else None."""
     layer = pre_activation_layer(label)
@@ -117,8 +110,10 @@ def _quiz(step: Step, labels: dict[int, str]) -> list[dict[str, Any]]:
             index = np.unravel_index(flat, gradient.shape) if gradient.ndim else ()
             where = "[" + ", ".join(map(str, index)) + "]" if index else ""
             entries.append([where, float(gradient.reshape(-1)[flat])])
-        questions.append({"to": labels[tensor_key(step.node.inputs[send.slot])],
-                          "shape": str(gradient.shape), "entries": entries})
+        label = labels[tensor_key(step.node.inputs[send.slot])]
+        questions.append({"name": partial(label), "delta": delta_name(label) or "",
+                          "shape": str(gradient.shape), "entries": entries,
+                          "first_only": count < gradient.size})
     return questions
 
 
@@ -144,7 +139,7 @@ def _backward_frame(step: Step, count: int, ids: GraphIds, labels: dict[int, str
         edge = ids.edge(name, op)
         if edge not in frame.edges:
             frame.edges.append(edge)
-    parts = contributions(step, received)
+    parts = step.contributions
     arrived = "\n".join(("initial ∂E/∂E: " if i == 0 else f"from step {i}: ") + _one_line(g)
                         for i, g in parts)
     if len(parts) > 1:

@@ -118,20 +118,20 @@
       if (ui.quiz.hidden) return;
       var inputs = [];
       var intro = document.createElement("p");
-      intro.textContent = "Your turn: what does " + frame.cells[1][1] + " send to each " +
-        "input? (within " + data.rtol * 100 + " % or " + data.atol + ")";
+      intro.textContent = "Your turn: what gradient does each input receive? (right " +
+        "within " + data.rtol * 100 + " % or " + data.atol + ")";
       ui.quiz.appendChild(intro);
       frame.quiz.forEach(function (question) {
         var group = document.createElement("fieldset"), legend = document.createElement("legend");
-        legend.textContent = "∂E/∂" + question.to + "  " + question.shape +
-          (question.entries.length === 1 && question.entries[0][0] ? "  (one entry)" : "");
+        legend.textContent = question.name + (question.delta ? " = " + question.delta : "") +
+          "  " + question.shape + (question.first_only ? "  (its first entry)" : "");
         group.appendChild(legend);
         question.entries.forEach(function (entry) {
           var label = document.createElement("label"), input = document.createElement("input");
           input.type = "text";
           input.inputMode = "decimal";
           input.size = 9;
-          input.setAttribute("aria-label", "∂E/∂" + question.to + entry[0]);
+          input.setAttribute("aria-label", question.name + entry[0]);
           input.answer = entry[1];
           label.textContent = entry[0] + " ";
           label.appendChild(input);
