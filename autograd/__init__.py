@@ -3,8 +3,6 @@ backward pass that differentiates through it (including itself, for higher order
 
 from __future__ import annotations
 
-from typing import Any
-
 import numpy as np
 
 # Tensor first: the ops it calls import it back.
@@ -12,6 +10,20 @@ from autograd.tensor import Tensor  # isort: split
 
 from autograd.animate import animate
 from autograd.anomaly import detect_anomaly
+from autograd.creation import (
+    arange,
+    eye,
+    full,
+    full_like,
+    linspace,
+    ones,
+    ones_like,
+    rand,
+    randn,
+    tensor,
+    zeros,
+    zeros_like,
+)
 from autograd.dtypes import get_default_dtype, set_default_dtype
 from autograd.engine import grad
 from autograd.explain import explain
@@ -19,64 +31,79 @@ from autograd.function import Function
 from autograd.grad_mode import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
 from autograd.gradcheck import GradcheckError, gradcheck
 from autograd.ops import (
+    abs,
+    all,
+    any,
+    argmax,
+    argmin,
+    broadcast_to,
+    ceil,
+    clip,
     concatenate,
+    cos,
+    cumsum,
     exp,
+    exp2,
+    expand_dims,
+    floor,
+    gather,
+    isfinite,
+    isinf,
+    isnan,
     log,
+    log2,
+    log10,
+    logical_and,
+    logical_not,
+    logical_or,
+    logical_xor,
+    logsumexp,
+    matmul,
+    max,
     maximum,
+    mean,
+    min,
     minimum,
+    norm,
+    permute,
+    pow,
+    prod,
     relu,
+    reshape,
+    round,
+    rsqrt,
     sigmoid,
+    sin,
     sqrt,
+    squeeze,
     stack,
+    std,
+    sum,
+    swapaxes,
+    take_along_axis,
     tanh,
+    transpose,
+    var,
     where,
 )
 from autograd.random import get_generator, manual_seed
 from autograd.record import retain_grads
 from autograd.viz import draw
 
-
-def tensor(data: Any, requires_grad: bool = False, dtype: Any = None,
-           name: str | None = None) -> Tensor:
-    """``Tensor(data, requires_grad, dtype, name)`` in function form."""
-    return Tensor(data, requires_grad=requires_grad, dtype=dtype, name=name)
-
-
-def _shape(shape: tuple) -> tuple[int, ...]:
-    return tuple(shape[0]) if len(shape) == 1 and isinstance(shape[0], tuple | list) else shape
-
-
-def zeros(*shape: Any, requires_grad: bool = False, dtype: Any = None) -> Tensor:
-    """A tensor of zeros; ``shape`` is an int, a tuple, or several ints."""
-    return Tensor(np.zeros(_shape(shape), dtype=dtype or get_default_dtype()),
-                  requires_grad=requires_grad)
-
-
-def ones(*shape: Any, requires_grad: bool = False, dtype: Any = None) -> Tensor:
-    """A tensor of ones; ``shape`` is an int, a tuple, or several ints."""
-    return Tensor(np.ones(_shape(shape), dtype=dtype or get_default_dtype()),
-                  requires_grad=requires_grad)
-
-
-def randn(*shape: Any, requires_grad: bool = False, dtype: Any = None) -> Tensor:
-    """Standard normal samples from the library-wide generator (see ``manual_seed``)."""
-    samples = get_generator().standard_normal(_shape(shape))
-    return Tensor(samples.astype(dtype or get_default_dtype()), requires_grad=requires_grad)
-
-
-def arange(*args: Any, requires_grad: bool = False, dtype: Any = None) -> Tensor:
-    """Evenly spaced values, as ``np.arange``; float results take the default dtype."""
-    values = np.arange(*args, dtype=dtype)
-    if dtype is None and values.dtype.kind == "f":
-        values = values.astype(get_default_dtype())
-    return Tensor(values, requires_grad=requires_grad)
-
+#: dtype names as PyTorch spells them: ``ag.zeros(3, dtype=ag.float32)``.
+float32, float64, int32, int64 = np.float32, np.float64, np.int32, np.int64
 
 __all__ = [
-    "Function", "GradcheckError", "Tensor", "animate", "arange", "concatenate",
-    "detect_anomaly", "draw", "enable_grad", "exp", "explain",
-    "get_default_dtype", "get_generator", "grad", "gradcheck", "is_grad_enabled", "log",
-    "manual_seed", "maximum", "minimum", "no_grad", "ones", "randn", "relu", "retain_grads",
-    "set_default_dtype", "set_grad_enabled", "sigmoid", "sqrt", "stack", "tanh", "tensor",
-    "where", "zeros",
+    "Function", "GradcheckError", "Tensor", "abs", "all", "animate", "any", "arange",
+    "argmax", "argmin", "broadcast_to", "ceil", "clip", "concatenate", "cos", "cumsum",
+    "detect_anomaly", "draw", "enable_grad", "exp", "exp2", "expand_dims", "explain", "eye",
+    "float32", "float64", "floor", "full", "full_like", "gather", "get_default_dtype",
+    "get_generator", "grad",
+    "gradcheck", "int32", "int64", "is_grad_enabled", "isfinite", "isinf", "isnan", "linspace",
+    "log", "log2", "log10", "logical_and", "logical_not", "logical_or", "logical_xor",
+    "logsumexp", "manual_seed", "matmul", "max", "maximum", "mean", "min", "minimum",
+    "no_grad", "norm", "ones", "ones_like", "permute", "pow", "prod", "rand", "randn", "relu",
+    "reshape", "retain_grads", "round", "rsqrt", "set_default_dtype", "set_grad_enabled",
+    "sigmoid", "sin", "sqrt", "squeeze", "stack", "std", "sum", "swapaxes", "take_along_axis",
+    "tanh", "tensor", "transpose", "var", "where", "zeros", "zeros_like",
 ]

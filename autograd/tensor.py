@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 
 from autograd.dtypes import get_default_dtype
+from autograd.errors import shown
 
 #: One clock for the graph: each new node takes the next number (``Function.apply``), and
 #: so does each in-place change of a tensor's data. A tensor changed after a node that
@@ -26,10 +27,16 @@ def as_array(data: Any, dtype: Any = None) -> np.ndarray:
     """Convert user data to a fresh ndarray, Python floats taking the default dtype."""
     if isinstance(data, Tensor):
         data = data._data
-    if dtype is not None:
-        return np.array(data, dtype=dtype)
-    array = np.array(data)
-    if not isinstance(data, np.ndarray | np.generic) and array.dtype.kind == "f":
+    try:
+        array = np.array(data) if dtype is None else np.array(data, dtype=dtype)
+    except ValueError as error:  # ragged lists, or text that is not a number
+        raise ValueError(f"Tensor: cannot make an array of numbers from {shown(data)}: "
+                         f"{error}") from None
+    if array.dtype.kind not in "biuf":
+        raise TypeError(f"Tensor: data must be numbers or booleans, got {shown(data)} "
+                        f"(dtype {array.dtype})")
+    if (dtype is None and not isinstance(data, np.ndarray | np.generic)
+            and array.dtype.kind == "f"):
         array = array.astype(get_default_dtype(), copy=False)
     return array
 
@@ -248,6 +255,26 @@ class Tensor:
     def __pos__(self): return self
     def __abs__(self): return ops.abs(self)
     def __getitem__(self, index): return ops.getitem(self, index)
+    def __mod__(self, other): return ops.mod(self, other)
+    def __rmod__(self, other): return ops.mod(other, self)
+    def __floordiv__(self, other): return ops.floordiv(self, other)
+    def __rfloordiv__(self, other): return ops.floordiv(other, self)
+
+    # In place only where no graph records it (see autograd.in_place), else t = t + x.
+    def __iadd__(self, other): return in_place.update(self, "+=", np.add, other)
+    def __isub__(self, other): return in_place.update(self, "-=", np.subtract, other)
+    def __imul__(self, other): return in_place.update(self, "*=", np.multiply, other)
+    def __itruediv__(self, other): return in_place.update(self, "/=", np.true_divide, other)
+    def zero_(self): return in_place.zero_(self)
+
+    # Logic on boolean tensors (bits on integer ones): constant tensors, no grad.
+    def __and__(self, other): return ops.bitwise("&", np.bitwise_and, self, other)
+    def __rand__(self, other): return ops.bitwise("&", np.bitwise_and, other, self)
+    def __or__(self, other): return ops.bitwise("|", np.bitwise_or, self, other)
+    def __ror__(self, other): return ops.bitwise("|", np.bitwise_or, other, self)
+    def __xor__(self, other): return ops.bitwise("^", np.bitwise_xor, self, other)
+    def __rxor__(self, other): return ops.bitwise("^", np.bitwise_xor, other, self)
+    def __invert__(self): return ops.bitwise("~", np.invert, self)
 
     # Comparisons give constant tensors (no grad), as in PyTorch.
     def __lt__(self, other): return Tensor._make(self._data < _data(other))
@@ -260,21 +287,21 @@ class Tensor:
     def __array_ufunc__(self, ufunc, method, *inputs, **kwargs):
         """Route NumPy ufuncs on tensors to our ops (``np.exp(t)``, ``array * t``)."""
         if method == "__call__" and not kwargs:
-            if ufunc in _COMPARISONS:
+            if ufunc in COMPARISONS:
                 return Tensor._make(ufunc(*map(_data, inputs)))
-            op = _UFUNC_OPS.get(ufunc)
+            op = UFUNC_OPS.get(ufunc)
             if op is not None:
                 return op(*inputs)
         name = f"np.{ufunc.__name__}" + ("" if method == "__call__" else f".{method}")
-        return _outside_graph(name, getattr(ufunc, method), inputs, kwargs)
+        return outside_graph(name, getattr(ufunc, method), inputs, kwargs)
 
     def __array_function__(self, func, types, args, kwargs):
         """Route NumPy functions on tensors (``np.sum(t)``, ``np.where(c, t, 0)``) to our
         ops; others run on the data, and refuse to drop a gradient silently."""
-        op = _ARRAY_FUNCTIONS.get(func)
+        op = ARRAY_FUNCTIONS.get(func)
         if op is not None:
             return op(*args, **kwargs)
-        return _outside_graph(f"np.{func.__name__}", func, args, kwargs)
+        return outside_graph(f"np.{func.__name__}", func, args, kwargs)
 
     # ----------------------------------------------------------------- methods
     def sum(self, axis=None, keepdims=False): return ops.sum(self, axis, keepdims)
@@ -290,92 +317,68 @@ class Tensor:
     def sigmoid(self): return ops.sigmoid(self)
     def relu(self): return ops.relu(self)
     def clip(self, lo=None, hi=None): return ops.clip(self, lo, hi)
-    def reshape(self, *shape): return ops.reshape(self, _varargs(shape))
-    def transpose(self, *axes): return ops.transpose(self, _varargs(axes) or None)
+    def reshape(self, *shape): return ops.reshape(self, varargs(shape))
+    def transpose(self, *axes): return ops.transpose(self, _axes_or_none(axes))
     def flatten(self): return ops.reshape(self, (-1,))
     def squeeze(self, axis=None): return ops.squeeze(self, axis)
     def expand_dims(self, axis): return ops.expand_dims(self, axis)
     def unsqueeze(self, axis): return ops.expand_dims(self, axis)
     def astype(self, dtype): return ops.astype(self, dtype)
+    # The names PyTorch users type (reductions keep NumPy's axis/keepdims).
+    def std(self, axis=None, keepdims=False, ddof=0): return ops.std(self, axis, keepdims, ddof)
+    def prod(self, axis=None, keepdims=False): return ops.prod(self, axis, keepdims)
+    def logsumexp(self, axis=None, keepdims=False): return ops.logsumexp(self, axis, keepdims)
+    def norm(self, p=2, axis=None, keepdims=False): return ops.norm(self, p, axis, keepdims)
+    def cumsum(self, axis=None): return ops.cumsum(self, axis)
+    def argmax(self, axis=None, keepdims=False): return ops.argmax(self, axis, keepdims)
+    def argmin(self, axis=None, keepdims=False): return ops.argmin(self, axis, keepdims)
+    def any(self, axis=None, keepdims=False): return ops.any(self, axis, keepdims)
+    def all(self, axis=None, keepdims=False): return ops.all(self, axis, keepdims)
+    def matmul(self, other): return MatMul.apply(self, other)
+    def pow(self, exponent): return Pow.apply(self, exponent)
+    def square(self): return Pow.apply(self, 2)
+    def reciprocal(self): return Div.apply(1.0, self)
+    def sin(self): return ops.sin(self)
+    def cos(self): return ops.cos(self)
+    def log2(self): return ops.log2(self)
+    def log10(self): return ops.log10(self)
+    def exp2(self): return ops.exp2(self)
+    def rsqrt(self): return ops.rsqrt(self)
+    def floor(self): return ops.floor(self)
+    def ceil(self): return ops.ceil(self)
+    def round(self, decimals=0): return ops.round(self, decimals)
+    def isnan(self): return ops.isnan(self)
+    def isinf(self): return ops.isinf(self)
+    def isfinite(self): return ops.isfinite(self)
+    def permute(self, *axes): return ops.permute(self, *axes)
+    def swapaxes(self, axis1, axis2): return ops.swapaxes(self, axis1, axis2)
+    def expand(self, *shape): return ops.expand(self, varargs(shape))
+    def t(self): return ops.t(self)
+    def gather(self, dim, index): return ops.gather(self, dim, index)
 
 
 def _data(x: Any) -> Any:
     return x._data if isinstance(x, Tensor) else x
 
 
-def _plain(x: Any) -> Any:
-    """x with every Tensor inside it (one list or tuple deep) replaced by its array."""
-    if isinstance(x, Tensor):
-        return x._data
-    if isinstance(x, list | tuple):
-        return type(x)(_plain(y) for y in x)
-    return x
+def _axes_or_none(axes: tuple) -> tuple | None:
+    """``transpose()``, ``transpose(None)``: reverse the axes; else the permutation."""
+    return None if axes in ((), (None,)) else varargs(axes)
 
 
-def _requiring_grad(args: Any) -> bool:
-    return any((isinstance(x, Tensor) and x._requires_grad)
-               or (isinstance(x, list | tuple) and _requiring_grad(x)) for x in args)
-
-
-def _outside_graph(name: str, func: Callable, args: tuple, kwargs: dict) -> Any:
-    """A NumPy call that has no op: run it on the arrays. A floating result computed from
-    a tensor that requires grad would silently lose the gradient, so that raises."""
-    result = func(*_plain(args), **{k: _plain(v) for k, v in kwargs.items()})
-    if (isinstance(result, np.ndarray | np.generic) and result.dtype.kind in "fc"
-            and (_requiring_grad(args) or _requiring_grad(kwargs.values()))):
-        raise TypeError(
-            f"{name}: has no gradient in autograd, and its input requires grad; use the "
-            "Tensor method or ag function of the same name, or call it on t.detach()")
-    return result
-
-
-def _varargs(args: tuple) -> tuple:
+def varargs(args: tuple) -> tuple:
     """``reshape(2, 3)`` and ``reshape((2, 3))`` both mean (2, 3), as in NumPy."""
     if len(args) == 1 and isinstance(args[0], tuple | list):
         return tuple(args[0])
     return args
 
 
-from autograd import engine, ops  # noqa: E402  (ops and engine build on Tensor)
+from autograd import engine, in_place, ops  # noqa: E402  (they build on Tensor)
+from autograd.numpy_interop import (  # noqa: E402
+    ARRAY_FUNCTIONS,
+    COMPARISONS,
+    UFUNC_OPS,
+    outside_graph,
+)
 from autograd.ops.elementwise import Add, Div, Mul, Neg, Pow, Sub  # noqa: E402
 from autograd.ops.linalg import MatMul  # noqa: E402
-
-_UFUNC_OPS = {
-    np.add: ops.add, np.subtract: ops.sub, np.multiply: ops.mul, np.true_divide: ops.div,
-    np.power: ops.pow, np.matmul: ops.matmul, np.negative: ops.neg, np.absolute: ops.abs,
-    np.exp: ops.exp, np.log: ops.log, np.sqrt: ops.sqrt, np.tanh: ops.tanh,
-    np.maximum: ops.maximum, np.minimum: ops.minimum,
-}
-_COMPARISONS = {np.less, np.less_equal, np.greater, np.greater_equal, np.equal, np.not_equal}
-
-
-def _reshape(a, shape=None, order="C", *, newshape=None, copy=None):
-    return ops.reshape(a, _varargs((shape if newshape is None else newshape,)))
-
-
-def _dot(a, b):
-    if np.ndim(a) > 2 or np.ndim(b) > 2:
-        raise TypeError("np.dot: on tensors only for 1-D and 2-D operands; use @ (matmul)")
-    return ops.matmul(a, b)
-
-
-# NumPy functions that mean the same as an op, written with NumPy's argument names.
-_ARRAY_FUNCTIONS = {
-    np.sum: lambda a, axis=None, keepdims=False: ops.sum(a, axis, keepdims),
-    np.mean: lambda a, axis=None, keepdims=False: ops.mean(a, axis, keepdims),
-    np.max: lambda a, axis=None, keepdims=False: ops.max(a, axis, keepdims),
-    np.amax: lambda a, axis=None, keepdims=False: ops.max(a, axis, keepdims),
-    np.min: lambda a, axis=None, keepdims=False: ops.min(a, axis, keepdims),
-    np.amin: lambda a, axis=None, keepdims=False: ops.min(a, axis, keepdims),
-    np.var: lambda a, axis=None, ddof=0, keepdims=False: ops.var(a, axis, keepdims, ddof),
-    np.reshape: _reshape,
-    np.transpose: lambda a, axes=None: ops.transpose(a, axes),
-    np.broadcast_to: lambda array, shape: ops.broadcast_to(array, _varargs((shape,))),
-    np.expand_dims: lambda a, axis: ops.expand_dims(a, axis),
-    np.squeeze: lambda a, axis=None: ops.squeeze(a, axis),
-    np.concatenate: lambda arrays, axis=0: ops.concatenate(arrays, axis),
-    np.stack: lambda arrays, axis=0: ops.stack(arrays, axis),
-    np.where: lambda condition, x, y: ops.where(condition, x, y),
-    np.clip: lambda a, a_min=None, a_max=None: ops.clip(a, a_min, a_max),
-    np.dot: _dot,
-}

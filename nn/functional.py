@@ -13,15 +13,23 @@ import numpy as np
 
 import autograd as ag
 from autograd import Tensor, ops
+from autograd.errors import check_real
 
 
 def as_tensor(x: Any) -> Tensor:
-    """``x`` itself if it is a Tensor, else a constant Tensor of it."""
-    return x if isinstance(x, Tensor) else Tensor(x)
+    """``x`` itself if it is a Tensor, a numeric ndarray wrapped without a copy (as
+    ``torch.as_tensor``: a batch is not copied on every step), else a constant Tensor."""
+    if isinstance(x, Tensor):
+        return x
+    if isinstance(x, np.ndarray) and x.dtype.kind in "biuf":
+        return Tensor._make(x)
+    return Tensor(x)
 
 
 def _check_axis(x: Tensor, axis: int, op: str) -> None:
-    if not isinstance(axis, int | np.integer) or not -x.ndim <= axis < x.ndim:
+    """``axis`` names an axis of x (0 or −1 for a 0-d tensor, as PyTorch)."""
+    span = max(x.ndim, 1)
+    if not isinstance(axis, int | np.integer) or not -span <= axis < span:
         raise ValueError(f"{op}: axis {axis} is out of range for input of shape {x.shape}")
 
 
@@ -90,6 +98,51 @@ def log_softmax(x: Any, axis: int = -1) -> Tensor:
     return ops.log_softmax(x, axis)
 
 
+def leaky_relu(x: Any, negative_slope: float = 0.01) -> Tensor:
+    """x for x > 0, else slope·x: a ReLU whose negative side still learns (S19's dead
+    units revive). Derivative 1 for x > 0, else the slope (also at 0, as PyTorch)."""
+    slope = check_real("leaky_relu", "negative_slope", negative_slope)
+    return ops.leaky_relu(as_tensor(x), slope)
+
+
+def elu(x: Any, alpha: float = 1.0) -> Tensor:
+    """x for x > 0, else α(eˣ − 1): smooth for α = 1, derivative 1 or α eˣ."""
+    return ops.elu(as_tensor(x), check_real("elu", "alpha", alpha))
+
+
+def gelu(x: Any) -> Tensor:
+    """x·Φ(x), Φ the standard normal CDF (the exact form, PyTorch's default): a smooth
+    ReLU used by transformers; derivative Φ(x) + x φ(x)."""
+    return ops.gelu(as_tensor(x))
+
+
+def silu(x: Any) -> Tensor:
+    """x·S(x) with the sigmoid S of S9 (also called swish); derivative S(x)(1 + x(1 − S(x)))."""
+    return ops.silu(as_tensor(x))
+
+
+def softplus(x: Any, beta: float = 1.0, threshold: float = 20.0) -> Tensor:
+    """(1/β) ln(1 + e^(βx)), a smooth ReLU whose derivative is the sigmoid S(βx) (S9); x
+    itself where βx > ``threshold`` (as PyTorch). Never overflows."""
+    beta = check_real("softplus", "beta", beta, low=0, low_open=True)
+    return ops.softplus(as_tensor(x), beta, check_real("softplus", "threshold", threshold))
+
+
+def logsigmoid(x: Any) -> Tensor:
+    """ln S(x) = −ln(1 + e^(−x)) (S9), finite for any x; derivative 1 − S(x)."""
+    return ops.logsigmoid(as_tensor(x))
+
+
+def hardtanh(x: Any, min_val: float = -1.0, max_val: float = 1.0) -> Tensor:
+    """x clipped to [min_val, max_val], a piecewise-linear tanh (S10); derivative 1
+    strictly inside, 0 outside and at the bounds (as PyTorch)."""
+    low = check_real("hardtanh", "min_val", min_val)
+    high = check_real("hardtanh", "max_val", max_val)
+    if low > high:
+        raise ValueError(f"hardtanh: min_val {low} is above max_val {high}")
+    return ops.hardtanh(as_tensor(x), low, high)
+
+
 # The losses build on log_softmax and as_tensor above, hence the import at the end.
 from nn.losses import (  # noqa: E402
     binary_cross_entropy,
@@ -102,7 +155,8 @@ from nn.losses import (  # noqa: E402
 )
 
 __all__ = [
-    "binary_cross_entropy", "binary_cross_entropy_with_logits", "cross_entropy",
-    "hinge_loss", "identity", "log_softmax", "mse_loss", "nll_loss", "one_hot", "relu",
-    "sigmoid", "sign", "softmax", "step", "tanh",
+    "binary_cross_entropy", "binary_cross_entropy_with_logits", "cross_entropy", "elu",
+    "gelu", "hardtanh", "hinge_loss", "identity", "leaky_relu", "log_softmax", "logsigmoid",
+    "mse_loss", "nll_loss", "one_hot", "relu", "sigmoid", "sign", "silu", "softmax",
+    "softplus", "step", "tanh",
 ]

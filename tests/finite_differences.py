@@ -59,3 +59,30 @@ def check_op(fn: Callable, *arrays: np.ndarray, ref: Callable | None = None,
         np.testing.assert_allclose(analytic, numeric, rtol=rtol, atol=atol,
                                    err_msg=f"gradient of input {k}")
     return out
+
+
+def check_second_order(fn: Callable, *arrays: np.ndarray, rtol: float = 1e-5,
+                       atol: float = 1e-6, eps: float = 1e-5) -> None:
+    """Assert that the gradient of ``fn``, recorded with ``create_graph=True``, has the
+    right derivative: the Hessian-vector product ∂(∇L · v)/∂x, for L = Σ w ∘ fn(x) and a
+    fixed direction v, equals the central difference (∇L(x + εv) − ∇L(x − εv)) / 2ε."""
+    arrays_list = [np.array(a, dtype=np.float64) for a in arrays]
+    rng = np.random.default_rng(11)
+    directions = [rng.uniform(-1.0, 1.0, a.shape) for a in arrays_list]
+
+    def gradients(values, create_graph=False):
+        tensors = [ag.Tensor(a, requires_grad=True) for a in values]
+        out = fn(*tensors)
+        loss = (out * cotangent(out.shape)).sum()
+        return tensors, ag.grad(loss, tensors, create_graph=create_graph)
+
+    tensors, first = gradients(arrays_list, create_graph=True)
+    along = sum((g * v).sum() for g, v in zip(first, directions, strict=True))
+    analytic = ag.grad(along, tensors, allow_unused=True)
+    ahead = gradients([a + eps * v for a, v in zip(arrays_list, directions, strict=True)])[1]
+    behind = gradients([a - eps * v for a, v in zip(arrays_list, directions, strict=True)])[1]
+    for k, (h, plus, minus) in enumerate(zip(analytic, ahead, behind, strict=True)):
+        numeric = (plus.data - minus.data) / (2 * eps)
+        got = np.zeros_like(numeric) if h is None else h.data
+        np.testing.assert_allclose(got, numeric, rtol=rtol, atol=atol,
+                                   err_msg=f"Hessian-vector product of input {k}")

@@ -63,7 +63,15 @@ class Pow(Binary):
     name = "pow"
     formula = "∂(aᵇ)/∂a = b·aᵇ⁻¹,  ∂(aᵇ)/∂b = aᵇ·ln a"
 
-    forward = staticmethod(np.power)
+    def forward(self, a, b):
+        try:
+            return np.power(a, b)
+        except ValueError as error:  # not a shape problem: ints to negative int powers
+            if "negative integer powers" not in str(error):
+                raise
+            raise ValueError("pow: an integer base cannot be raised to a negative integer "
+                             "power; make one of them floating (x.astype(float) or "
+                             "x ** -1.0)") from None
 
     def backward(self, grad, a, b):
         need_a, need_b = self.needs_input_grad

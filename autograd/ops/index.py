@@ -5,14 +5,22 @@ from __future__ import annotations
 import numpy as np
 
 from autograd.function import Function
+from autograd.ops.reduce import normalize_axis
 from autograd.tensor import Tensor
+
+
+def _as_index_array(part):
+    """A list in an index as an array; an empty one selects nothing (``x[[]]``), so it
+    is an empty integer array rather than NumPy's default float one."""
+    array = np.asarray(part)
+    return array.astype(np.intp) if array.size == 0 else array
 
 
 def normalize_index(index):
     """Tensors and lists inside an index become arrays, so NumPy reads them as arrays."""
     parts = index if isinstance(index, tuple) else (index,)
     parts = tuple(
-        p.data if isinstance(p, Tensor) else np.asarray(p) if isinstance(p, list) else p
+        p.data if isinstance(p, Tensor) else _as_index_array(p) if isinstance(p, list) else p
         for p in parts
     )
     return parts if isinstance(index, tuple) else parts[0]
@@ -32,7 +40,7 @@ class GetItem(Function):
         try:
             return a[index]
         except IndexError as error:
-            raise IndexError(f"getitem: {error} (indexing shape {a.shape})") from None
+            raise IndexError(f"{self.name}: {error} (indexing shape {a.shape})") from None
 
     def backward(self, grad, a, index):
         return ScatterAdd.compute(grad, index, a.shape), None
@@ -56,5 +64,44 @@ class ScatterAdd(Function):
         return grad[index], None, None
 
 
+class TakeAlongAxis(GetItem):
+    """``np.take_along_axis`` / ``torch.gather``: out[…, i, …] = a[…, indices[…, i, …], …]
+    along one axis; the index is made into an integer-array index of a, so the gradient
+    is indexing's scatter."""
+
+    name = "take_along_axis"
+    formula = "∂a[…, idx, …]/∂a: the gradient scattered back along the axis (repeats add up)"
+
+
 def getitem(a, index): return GetItem.apply(a, normalize_index(index))
 def scatter_add(values, index, shape): return ScatterAdd.apply(values, index, tuple(shape))
+
+
+def _along_axis(op, a, indices, axis, grid_shape_of_indices):
+    """``a[index]`` with ``indices`` along ``axis`` and, on every other axis i, the
+    positions 0…n−1 (n from the indices' shape for gather, from a's for take_along_axis)."""
+    shape = np.shape(a)
+    indices = np.asarray(indices.data if isinstance(indices, Tensor) else indices)
+    if indices.dtype.kind not in "iu":
+        raise TypeError(f"{op}: indices must be integers, got dtype {indices.dtype}")
+    if indices.ndim != len(shape):
+        raise ValueError(f"{op}: indices of shape {indices.shape} need as many axes as the "
+                         f"input of shape {shape}")
+    (axis,) = normalize_axis(axis, len(shape), op)
+    sizes = indices.shape if grid_shape_of_indices else shape
+    index = tuple(indices if i == axis else
+                  np.arange(n).reshape([-1 if j == i else 1 for j in range(len(shape))])
+                  for i, n in enumerate(sizes))
+    return TakeAlongAxis.apply(a, index)
+
+
+def take_along_axis(a, indices, axis):
+    """Pick entries of ``a`` along ``axis`` at ``indices`` (an integer array with a's
+    number of axes, broadcast against a on the others), as ``np.take_along_axis``."""
+    return _along_axis("take_along_axis", a, indices, axis, grid_shape_of_indices=False)
+
+
+def gather(a, dim, index):
+    """PyTorch's ``gather(input, dim, index)``: out[i][j] = a[index[i][j]][j] for dim 0
+    (and so on), the result of ``index``'s shape (which may be smaller than a's)."""
+    return _along_axis("gather", a, index, dim, grid_shape_of_indices=True)

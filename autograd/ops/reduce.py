@@ -4,28 +4,43 @@ reduced axes: equally for sum and mean, onto the extreme entries for max and min
 from __future__ import annotations
 
 import builtins
+import warnings
 
 import numpy as np
 
+from autograd.errors import shown
 from autograd.function import Function
+from autograd.ops.elementwise import abs, sqrt
+
+
+def is_integer(x) -> bool:
+    """An int or NumPy integer (not a bool): what an axis may be."""
+    return isinstance(x, int | np.integer) and not isinstance(x, bool | np.bool_)
 
 
 def normalize_axis(axis, ndim: int, op: str) -> tuple[int, ...]:
-    """Axis argument (None, int or tuple, negatives allowed) as a sorted tuple of axes."""
+    """Axis argument (None, int or tuple of ints, negatives allowed) as a sorted tuple of
+    distinct axes. A 0-d array accepts 0 and −1 (as PyTorch) and reduces over nothing."""
     if axis is None:
         return tuple(range(ndim))
-    axes = (axis,) if isinstance(axis, int | np.integer) else tuple(axis)
+    axes = (axis,) if is_integer(axis) else axis
+    if not isinstance(axes, tuple | list) or not builtins.all(is_integer(a) for a in axes):
+        raise TypeError(f"{op}: axis must be an int, a tuple of ints or None, got {shown(axis)}")
+    span = builtins.max(ndim, 1)
     for a in axes:
-        if not -ndim <= a < builtins.max(ndim, 1):
+        if not -span <= a < span:
             raise ValueError(f"{op}: axis {a} is out of range for an array of {ndim} dimensions")
-    return tuple(sorted({int(a) % builtins.max(ndim, 1) for a in axes}))
+    distinct = {int(a) % span for a in axes}
+    if len(distinct) != len(axes):
+        raise ValueError(f"{op}: axis {tuple(axes)} names the same axis twice")
+    return tuple(sorted(distinct)) if ndim else ()
 
 
 class Reduction(Function):
     """Shared bookkeeping: which axes are reduced, and the shape with them kept as 1s."""
 
     def setup(self, a: np.ndarray, axis, keepdims: bool) -> tuple[int, ...]:
-        self.axes = normalize_axis(axis, a.ndim, self.name) if a.ndim else ()
+        self.axes = normalize_axis(axis, a.ndim, self.name)
         self.kept_shape = tuple(1 if i in self.axes else n for i, n in enumerate(a.shape))
         return self.axes
 
@@ -91,17 +106,104 @@ class Min(Extremum):
     reduce = staticmethod(np.min)
 
 
+class Prod(Reduction):
+    name = "prod"
+    formula = "∂(Πⱼ aⱼ)/∂aᵢ = Πⱼ≠ᵢ aⱼ  (= y/aᵢ where no aⱼ is 0)"
+
+    def forward(self, a, axis, keepdims):
+        y = np.prod(a, axis=self.setup(a, axis, keepdims), keepdims=keepdims)
+        self.saved = (y,)
+        return y
+
+    def backward(self, grad, a, axis, keepdims):
+        if (np.asarray(a) != 0).all():
+            return self.spread(grad * self.output(self.saved[0]), a) / a, None, None
+        return self.spread(grad, a) * _product_of_others(a, self.axes), None, None
+
+
+def _product_of_others(a, axes):
+    """Πⱼ≠ᵢ aⱼ over ``axes`` for every entry i, exact where some aⱼ is 0: the reduced
+    axes are flattened to k entries, and row i of a k×k copy has its own entry set to 1."""
+    kept = [i for i in range(a.ndim) if i not in axes]
+    order = kept + list(axes)
+    moved = a.transpose(order)
+    k = int(np.prod([a.shape[i] for i in axes]))
+    rows = moved.reshape((*moved.shape[:len(kept)], 1, k))
+    others = np.where(np.eye(k, dtype=bool), 1.0, rows).prod(axis=-1)
+    return others.reshape(moved.shape).transpose(tuple(np.argsort(order)))
+
+
+class LogSumExp(Reduction):
+    name = "logsumexp"
+    formula = "∂(log Σⱼ e^aⱼ)/∂aᵢ = e^(aᵢ − y) = softmax(a)ᵢ"
+
+    def forward(self, a, axis, keepdims):
+        axes = self.setup(a, axis, keepdims)
+        top = np.max(a, axis=axes, keepdims=True, initial=-np.inf)
+        top = np.where(np.isfinite(top), top, 0)  # all −∞ (or empty): no shift needed
+        with np.errstate(divide="ignore"):  # log 0 = −∞ for an empty or all −∞ axis
+            y = np.log(np.sum(np.exp(a - top), axis=axes, keepdims=True)) + top
+        y = y if keepdims else y.reshape([n for i, n in enumerate(a.shape) if i not in axes])
+        self.saved = (y,)
+        return y
+
+    def backward(self, grad, a, axis, keepdims):
+        y = self.output(self.saved[0]).reshape(self.kept_shape)
+        return self.spread(grad, a) * np.exp(a - y), None, None
+
+
+class Norm(Reduction):
+    name = "norm"
+    formula = "∂‖a‖₂/∂aᵢ = aᵢ/‖a‖₂  (0 where ‖a‖₂ = 0, as PyTorch)"
+
+    def forward(self, a, axis, keepdims):
+        y = np.sqrt(np.sum(a * a, axis=self.setup(a, axis, keepdims), keepdims=keepdims))
+        self.saved = (y,)
+        return y
+
+    def backward(self, grad, a, axis, keepdims):
+        y = self.output(self.saved[0])
+        return self.spread(grad / np.where(y == 0, 1, y), a) * a, None, None
+
+
 def sum(a, axis=None, keepdims=False): return Sum.apply(a, axis, keepdims)
 def mean(a, axis=None, keepdims=False): return Mean.apply(a, axis, keepdims)
 def max(a, axis=None, keepdims=False): return Max.apply(a, axis, keepdims)
 def min(a, axis=None, keepdims=False): return Min.apply(a, axis, keepdims)
+def prod(a, axis=None, keepdims=False): return Prod.apply(a, axis, keepdims)
+def logsumexp(a, axis=None, keepdims=False): return LogSumExp.apply(a, axis, keepdims)
+
+
+def norm(a, p=2, axis=None, keepdims=False):
+    """The p-norm (Σ|aᵢ|ᵖ)^(1/p) over ``axis`` (all entries by default): one node for
+    p = 2 (also ``"fro"``), max |aᵢ| for p = inf, composed of abs, pow and sum otherwise."""
+    if p in (2, "fro"):
+        return Norm.apply(a, axis, keepdims)
+    if p == np.inf:
+        return max(abs(a), axis, keepdims)
+    if not isinstance(p, int | float) or isinstance(p, bool) or not p > 0:
+        raise ValueError(f"norm: p must be a positive number, inf or 'fro', got {shown(p)}")
+    if p == 1:
+        return sum(abs(a), axis, keepdims)
+    return sum(abs(a) ** p, axis, keepdims) ** (1 / p)
 
 
 def var(a, axis=None, keepdims=False, ddof=0):
     """Variance Σ(a − mean)² / (n − ddof), NumPy's divisor by default (ddof=0).
 
     Composed of mean, sub, mul and sum, so its gradient, 2(a − mean)/(n − ddof), comes
-    from the chain rule rather than a formula of its own."""
+    from the chain rule rather than a formula of its own. With ddof ≥ n there are no
+    degrees of freedom left: the divisor is 0 and the result inf (nan for constant
+    entries), with a warning, as NumPy and PyTorch give."""
     n = int(np.prod([a.shape[i] for i in normalize_axis(axis, a.ndim, "var")]))
+    if n - ddof <= 0:
+        warnings.warn(f"var: ddof={ddof} leaves no degrees of freedom for {n} entries; the "
+                      "result is inf", RuntimeWarning, stacklevel=2)
     centred = a - mean(a, axis, keepdims=True)
-    return sum(centred * centred, axis, keepdims) / (n - ddof)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return sum(centred * centred, axis, keepdims) / builtins.max(n - ddof, 0)
+
+
+def std(a, axis=None, keepdims=False, ddof=0):
+    """Standard deviation √var (NumPy's ddof=0 by default; PyTorch's default is ddof=1)."""
+    return sqrt(var(a, axis, keepdims, ddof))

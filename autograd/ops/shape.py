@@ -6,6 +6,8 @@ from __future__ import annotations
 import numpy as np
 
 from autograd.function import Function
+from autograd.ops.reduce import is_integer, normalize_axis
+from autograd.tensor import varargs
 
 
 class Reshape(Function):
@@ -29,9 +31,12 @@ class Transpose(Function):
     formula = "∂transpose(a, p)/∂a: transpose the gradient by the inverse permutation"
 
     def forward(self, a, axes):
-        if axes is not None and sorted(int(x) % max(a.ndim, 1) for x in axes) != list(
-                range(a.ndim)):
-            raise ValueError(f"transpose: axes {axes} are not a permutation for shape {a.shape}")
+        if axes is not None and sorted(
+                int(x) % a.ndim if -a.ndim <= x < a.ndim else a.ndim for x in axes
+        ) != list(range(a.ndim)):
+            raise ValueError(f"transpose: axes {axes} are not a permutation of the "
+                             f"{a.ndim} axes of shape {a.shape} (to swap two axes, as "
+                             "PyTorch's transpose(dim0, dim1), use swapaxes)")
         self.axes = axes
         return np.transpose(a, axes)
 
@@ -124,9 +129,48 @@ def squeeze(a, axis=None):
 
 
 def expand_dims(a, axis):
-    """Insert an axis of length 1 at ``axis`` (as ``np.expand_dims``)."""
+    """Insert axes of length 1 at ``axis`` (an int or a tuple, as ``np.expand_dims``)."""
     shape = np.shape(a)
-    position = axis if axis >= 0 else len(shape) + 1 + axis
-    if not 0 <= position <= len(shape):
-        raise ValueError(f"expand_dims: axis {axis} is out of range for shape {shape}")
-    return reshape(a, (*shape[:position], 1, *shape[position:]))
+    axes = (axis,) if is_integer(axis) else axis
+    if not isinstance(axes, tuple | list) or not all(is_integer(x) for x in axes):
+        raise TypeError(f"expand_dims: axis must be an int or a tuple of ints, got {axis!r}")
+    try:
+        new = normalize_axis(axes, len(shape) + len(axes), "expand_dims")
+    except ValueError as error:
+        raise ValueError(f"{error} (the result of inserting into shape {shape})") from None
+    rest = iter(shape)
+    return reshape(a, [1 if i in new else next(rest) for i in range(len(shape) + len(axes))])
+
+
+def permute(a, *axes):
+    """The axes reordered (PyTorch's name for ``transpose(axes)``): axis i of the result is
+    axis ``axes[i]`` of a; the axes as several ints or one tuple."""
+    return transpose(a, varargs(axes))
+
+
+def swapaxes(a, axis1, axis2):
+    """a with two axes exchanged (PyTorch's ``transpose(dim0, dim1)``)."""
+    order = list(range(np.ndim(a)))
+    first, second = (normalize_axis(x, len(order), "swapaxes")[0] for x in (axis1, axis2))
+    order[first], order[second] = order[second], order[first]
+    return transpose(a, order)
+
+
+def t(a):
+    """The transpose of a matrix (a 0-d or 1-D tensor is returned as it is), as PyTorch."""
+    if np.ndim(a) > 2:
+        raise ValueError(f"t: expects a tensor of at most 2 dimensions, got shape "
+                         f"{np.shape(a)}; use permute or swapaxes")
+    return transpose(a)
+
+
+def expand(a, *shape):
+    """PyTorch's ``expand``: broadcast to ``shape``, where −1 keeps a's size on that axis
+    (copies share one gradient: it is summed back, as for any broadcast)."""
+    shape = shape[0] if len(shape) == 1 and isinstance(shape[0], tuple | list) else shape
+    own = np.shape(a)
+    lead = len(shape) - len(own)
+    if lead < 0:
+        raise ValueError(f"expand: cannot expand shape {own} to the fewer axes of {shape}")
+    sizes = [own[i - lead] if n == -1 and i >= lead else n for i, n in enumerate(shape)]
+    return broadcast_to(a, sizes)

@@ -8,11 +8,18 @@ import numpy as np
 from autograd.function import Function
 
 
-def _shifted(a: np.ndarray, axis: int) -> np.ndarray:
-    """a − max(a) along ``axis``: same softmax, and e^(·) ≤ 1 never overflows."""
-    if not -a.ndim <= axis < max(a.ndim, 1):
-        raise ValueError(f"axis {axis} is out of range for shape {a.shape}")
-    return a - np.max(a, axis=axis, keepdims=True)
+def _shifted(a: np.ndarray, axis: int | None) -> np.ndarray:
+    """a − max(a) along ``axis``: same softmax, and e^(·) ≤ 1 never overflows. An empty
+    tensor has nothing to shift (its softmax is empty, as PyTorch's)."""
+    return a - np.max(a, axis=axis, keepdims=True) if a.size else a
+
+
+def _axis(a: np.ndarray, axis: int) -> int | None:
+    """``axis`` checked against a's shape; None for a 0-d tensor, whose axis 0 (or −1)
+    holds its one entry (as PyTorch: softmax of a number is 1, log_softmax 0)."""
+    if not isinstance(axis, int | np.integer) or not -max(a.ndim, 1) <= axis < max(a.ndim, 1):
+        raise ValueError(f"axis {axis!r} is out of range for shape {a.shape}")
+    return int(axis) if a.ndim else None
 
 
 class Softmax(Function):
@@ -21,16 +28,17 @@ class Softmax(Function):
 
     def forward(self, a, axis):
         try:
-            e = np.exp(_shifted(a, axis))
+            self.axis = axis = _axis(a, axis)
         except ValueError as error:
             raise ValueError(f"softmax: {error}") from None
+        e = np.exp(_shifted(a, axis))
         y = e / e.sum(axis=axis, keepdims=True)
         self.saved = (y,)
         return y
 
     def backward(self, grad, a, axis):
         y = self.output(self.saved[0])
-        return y * (grad - (grad * y).sum(axis=axis, keepdims=True)), None
+        return y * (grad - (grad * y).sum(axis=self.axis, keepdims=True)), None
 
 
 class LogSoftmax(Function):
@@ -39,16 +47,18 @@ class LogSoftmax(Function):
 
     def forward(self, a, axis):
         try:
-            shifted = _shifted(a, axis)
+            self.axis = axis = _axis(a, axis)
         except ValueError as error:
             raise ValueError(f"log_softmax: {error}") from None
-        y = shifted - np.log(np.exp(shifted).sum(axis=axis, keepdims=True))
+        shifted = _shifted(a, axis)
+        with np.errstate(divide="ignore"):  # the sum is ≥ 1, or 0 over an empty axis
+            y = shifted - np.log(np.exp(shifted).sum(axis=axis, keepdims=True))
         self.saved = (y,)
         return y
 
     def backward(self, grad, a, axis):
         probabilities = np.exp(self.output(self.saved[0]))  # softmax = e^(log softmax)
-        return grad - probabilities * grad.sum(axis=axis, keepdims=True), None
+        return grad - probabilities * grad.sum(axis=self.axis, keepdims=True), None
 
 
 def softmax(a, axis=-1): return Softmax.apply(a, axis)

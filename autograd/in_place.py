@@ -1,0 +1,46 @@
+"""In-place updates, ``t -= lr * t.grad`` and ``t.grad.zero_()``, where they cannot make a
+gradient wrong: when no graph is being recorded for them (inside ``no_grad``, or neither
+side requires grad). Otherwise ``t += x`` is ``t = t + x``, a new node, as Python does for
+immutable values — the tensor the graph saved stays unchanged. Each in-place change is
+counted (``mark_changed``): a graph built from the old values refuses to backpropagate."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from autograd.grad_mode import _state
+from autograd.tensor import Tensor
+
+
+def update(tensor: Tensor, op: str, ufunc: np.ufunc, other: Any) -> Tensor:
+    """``tensor op= other``, into ``tensor``'s own array; NotImplemented (Python then
+    falls back to ``tensor = tensor op other``) when the graph would record it."""
+    value = other._data if isinstance(other, Tensor) else other
+    if _state.enabled and (tensor._requires_grad
+                           or (isinstance(other, Tensor) and other._requires_grad)):
+        return NotImplemented
+    try:
+        ufunc(tensor._data, value, out=tensor._data, casting="same_kind")
+    except TypeError:
+        raise TypeError(f"{op}: cannot store the result in place in this {tensor.dtype} "
+                        f"tensor (from {np.result_type(tensor._data, value)}); write "
+                        f"t = t {op[:-1]} x instead") from None
+    except ValueError:
+        raise ValueError(f"{op}: an operand of shape {np.shape(value)} does not broadcast to "
+                         f"the shape {tensor.shape} of the tensor updated in place") from None
+    tensor.mark_changed()
+    return tensor
+
+
+def zero_(tensor: Tensor) -> Tensor:
+    """Set every entry to 0 in place (``x.grad.zero_()``) and return the tensor; refused
+    for a tensor that requires grad while grad mode records (as PyTorch)."""
+    if _state.enabled and tensor._requires_grad:
+        raise RuntimeError("zero_: cannot change a tensor that requires grad in place while "
+                           "the graph records; call it inside ag.no_grad() (or set "
+                           "t.grad = None to forget a gradient)")
+    tensor._data[...] = 0
+    tensor.mark_changed()
+    return tensor
