@@ -184,6 +184,9 @@ def test_keyboard_and_play(browser, tmp_path):
     assert state(browser)["status"] == "step 1 / 16"
     key(browser, "END")
     assert state(browser)["status"] == "step 16 / 16"
+    press(browser, "Previous")  # after a click the arrows still step (the button has focus)
+    key(browser, "ARROW_LEFT")
+    assert state(browser)["status"] == "step 14 / 16"
     key(browser, "HOME")
     key(browser, "SPACE")  # space plays
     assert state(browser)["playing"] == "true"

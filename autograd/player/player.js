@@ -201,9 +201,13 @@
     }
 
     function key(event) {
-      var tag = event.target.tagName;
-      if (tag === "INPUT" || tag === "BUTTON" || tag === "TEXTAREA" || event.altKey ||
-          event.ctrlKey || event.metaKey) return;
+      // Leave alone what the focused control does by itself: typing in a quiz field,
+      // the slider's own arrow keys, a button's space and enter.
+      var target = event.target, slider = target.type === "range";
+      if (event.altKey || event.ctrlKey || event.metaKey || target.tagName === "TEXTAREA" ||
+          (target.tagName === "INPUT" && !slider) ||
+          (slider && event.key !== " ") ||
+          (target.tagName === "BUTTON" && (event.key === " " || event.key === "Enter"))) return;
       var moves = { ArrowRight: 1, ArrowLeft: -1 };
       if (event.key in moves) show(shown + moves[event.key]);
       else if (event.key === " ") toggle();
