@@ -74,8 +74,8 @@ def require(package: str) -> ModuleType:
         return importlib.import_module(package)
     except ImportError:
         raise ImportError(f"nn.export needs {package}: pip install 'backprop-primer[export]' "
-                          f"(PyTorch as its CPU build: pip install torch==2.13.0 "
-                          f"--index-url https://download.pytorch.org/whl/cpu)") from None
+                          "(PyTorch pinned, for its CPU build: pip install torch==2.13.0)"
+                          ) from None
 
 
 def default_tol(dtype: np.dtype) -> float:
