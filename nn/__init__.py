@@ -14,9 +14,10 @@ export to PyTorch and ONNX (``nn.export``), learning without labels or with few
 from nn import functional  # isort: split
 
 from nn import backprop, data, exercises, export, init, logic, optim, paradigms
+from nn.activations import ELU, GELU, Hardtanh, LeakyReLU, LogSigmoid, SiLU, Softplus
 from nn.layers import Dropout, Identity, Linear, ReLU, Sigmoid, Sign, Softmax, Step, Tanh
 from nn.mlp import MLP
-from nn.module import Module, ModuleList, Parameter, Sequential
+from nn.module import Module, ModuleDict, ModuleList, Parameter, Sequential
 from nn.neurons import ConvergenceWarning, MCPNeuron, Perceptron
 from nn.serialization import load, save
 from nn.train import evaluate, fit
@@ -24,9 +25,10 @@ from nn.train import evaluate, fit
 from nn.drawing import draw_graph, draw_model  # isort: skip  (after the modules it draws)
 
 __all__ = [
-    "MLP", "ConvergenceWarning", "Dropout", "Identity", "Linear", "MCPNeuron", "Module",
-    "ModuleList", "Parameter", "Perceptron", "ReLU", "Sequential", "Sigmoid", "Sign",
-    "Softmax", "Step", "Tanh", "backprop", "data", "draw_graph", "draw_model", "evaluate",
+    "ELU", "GELU", "MLP", "ConvergenceWarning", "Dropout", "Hardtanh", "Identity",
+    "LeakyReLU", "Linear", "LogSigmoid", "MCPNeuron", "Module", "ModuleDict", "ModuleList",
+    "Parameter", "Perceptron", "ReLU", "Sequential", "SiLU", "Sigmoid", "Sign", "Softmax",
+    "Softplus", "Step", "Tanh", "backprop", "data", "draw_graph", "draw_model", "evaluate",
     "exercises", "export", "fit", "functional", "init", "load", "logic", "optim", "paradigms",
     "save",
 ]

@@ -221,26 +221,72 @@ class Module:
         return f"{type(self).__name__}(\n  {body}\n)"
 
 
+def _checked_module(container: Module, module: Any) -> Module:
+    if not isinstance(module, Module):
+        raise TypeError(
+            f"{type(container).__name__}: expected a Module, got {type(module).__name__}")
+    return module
+
+
 class ModuleList(Module):
     """A list of modules registered under the names ``"0"``, ``"1"``, … (so their
-    parameters are named ``layers.0.weight`` …). Indexing, ``len`` and iteration work as
-    for a list; it has no ``forward``."""
+    parameters are named ``layers.0.weight`` …). ``append``, ``extend``, ``insert``,
+    indexing (a slice gives a new container of the same modules, numbered from 0),
+    assignment to an index, ``len`` and iteration work as for a list; it has no
+    ``forward``."""
 
     def __init__(self, modules: Iterable[Module] = ()) -> None:
         super().__init__()
-        for module in modules:
-            self.append(module)
+        self.extend(modules)
 
     def append(self, module: Module) -> ModuleList:
         """Register ``module`` under the next index."""
-        if not isinstance(module, Module):
-            raise TypeError(
-                f"{type(self).__name__}: expected a Module, got {type(module).__name__}")
-        self._modules[str(len(self._modules))] = module
+        self._modules[str(len(self._modules))] = _checked_module(self, module)
         return self
 
-    def __getitem__(self, index: int) -> Module:
-        return list(self._modules.values())[index]
+    def extend(self, modules: Iterable[Module]) -> ModuleList:
+        """Append each of ``modules`` in turn (all checked before any is added)."""
+        modules = [_checked_module(self, module) for module in modules]
+        for module in modules:
+            self.append(module)
+        return self
+
+    def insert(self, index: int, module: Module) -> None:
+        """Put ``module`` before position ``index``; the later ones move up one number."""
+        items = list(self._modules.items())
+        items.insert(index, ("", _checked_module(self, module)))
+        self._renumber(items)
+
+    def _renumber(self, items: list[tuple[str, Module]]) -> None:
+        """Store ``items`` in order, index keys renumbered 0, 1, … (names kept)."""
+        self._modules.clear()
+        for position, (key, module) in enumerate(items):
+            self._modules[key if key and not key.isdigit() else str(position)] = module
+
+    def _position(self, index: int) -> int:
+        if isinstance(index, bool) or not isinstance(index, int | np.integer):
+            raise TypeError(f"{type(self).__name__}: indices must be integers or slices, "
+                            f"got {type(index).__name__}")
+        if not -len(self) <= index < len(self):
+            raise IndexError(f"{type(self).__name__}: index {index} is out of range for "
+                             f"{len(self)} modules")
+        return int(index) % len(self)
+
+    def __getitem__(self, index: int | slice) -> Any:
+        modules = list(self._modules.values())
+        if isinstance(index, slice):
+            return self._of(modules[index])
+        return modules[self._position(index)]
+
+    def __setitem__(self, index: int, module: Module) -> None:
+        items = list(self._modules.items())
+        position = self._position(index)
+        items[position] = (items[position][0], _checked_module(self, module))
+        self._renumber(items)
+
+    def _of(self, modules: list[Module]) -> ModuleList:
+        """A container of this kind holding ``modules``."""
+        return ModuleList(modules)
 
     def __len__(self) -> int:
         return len(self._modules)
@@ -250,12 +296,87 @@ class ModuleList(Module):
 
 
 class Sequential(ModuleList):
-    """``Sequential(m1, m2, …)(x) = … m2(m1(x))``: modules applied in order."""
+    """``Sequential(m1, m2, …)(x) = … m2(m1(x))``: modules applied in order.
 
-    def __init__(self, *modules: Module) -> None:
-        super().__init__(modules)
+    ``Sequential(OrderedDict([("hidden", Linear(…)), …]))`` names the steps (parameters
+    ``hidden.weight`` …) instead of numbering them; ``model[1:]`` is a Sequential too."""
+
+    def __init__(self, *modules: Module | Mapping[str, Module]) -> None:
+        if len(modules) == 1 and isinstance(modules[0], Mapping):
+            super().__init__()
+            for key, module in modules[0].items():
+                setattr(self, _checked_key(self, key), _checked_module(self, module))
+        else:
+            super().__init__(modules)
+
+    def _of(self, modules: list[Module]) -> Sequential:
+        return Sequential(*modules)
 
     def forward(self, x: Any) -> Any:
         for module in self:
             x = module(x)
         return x
+
+
+def _checked_key(container: Module, key: Any) -> str:
+    """A name for a sub-module: a string without dots that hides no attribute of the
+    container (``keys`` or ``forward`` would)."""
+    if not isinstance(key, str) or not key or "." in key:
+        raise ValueError(f"{type(container).__name__}: module names must be non-empty "
+                         f"strings without '.', got {key!r}")
+    if hasattr(type(container), key) or key in ("training", "_parameters", "_modules"):
+        raise ValueError(f"{type(container).__name__}: the name {key!r} is taken by an "
+                         "attribute of the container")
+    return key
+
+
+class ModuleDict(Module):
+    """Modules by name, in insertion order (parameters named ``heads.cls.weight`` …):
+    ``d[name]``, ``d[name] = module``, ``del d[name]``, ``in``, ``len``, iteration over the
+    names, ``keys()``, ``values()``, ``items()`` and ``update``; no ``forward``."""
+
+    def __init__(self, modules: Mapping[str, Module] | Iterable[tuple[str, Module]] = ()
+                 ) -> None:
+        super().__init__()
+        self.update(modules)
+
+    def update(self, modules: Mapping[str, Module] | Iterable[tuple[str, Module]]) -> None:
+        """Add or replace each named module (all checked before any changes)."""
+        pairs = list(modules.items() if isinstance(modules, Mapping) else modules)
+        checked = [(_checked_key(self, key), _checked_module(self, module))
+                   for key, module in pairs]
+        for key, module in checked:
+            setattr(self, key, module)
+
+    def _known(self, key: str) -> str:
+        if key not in self._modules:
+            raise KeyError(f"ModuleDict: no module named {key!r}; names: "
+                           f"{', '.join(self._modules) or 'none'}")
+        return key
+
+    def __getitem__(self, key: str) -> Module:
+        return self._modules[self._known(key)]
+
+    def __setitem__(self, key: str, module: Module) -> None:
+        self.update([(key, module)])
+
+    def __delitem__(self, key: str) -> None:
+        delattr(self, self._known(key))
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._modules
+
+    def __len__(self) -> int:
+        return len(self._modules)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._modules)
+
+    def keys(self) -> Iterable[str]:
+        return self._modules.keys()
+
+    def values(self) -> Iterable[Module]:
+        return self._modules.values()
+
+    def items(self) -> Iterable[tuple[str, Module]]:
+        return self._modules.items()
