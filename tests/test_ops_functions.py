@@ -195,3 +195,20 @@ def _all_functions():
         seen.append(cls)
         stack.extend(cls.__subclasses__())
     return seen
+
+
+def test_new_ops_appear_in_explain_and_draw_with_their_formulas():
+    x = ag.Tensor([[0.5, -1.0], [2.0, 0.3]], requires_grad=True, name="x")
+    parts = [F.gelu(x).cumsum(1).logsumexp(axis=1), x.sin().prod(axis=1),
+             x.gather(1, np.array([[1], [0]])).squeeze(1), x.norm(axis=1),
+             F.softplus(x).std(axis=1), (x % 0.7).sum(axis=1), x.rsqrt().mean(axis=1) * 0]
+    y = sum(parts[1:], parts[0]).sum()
+    ag.retain_grads(y)
+    y.backward()
+    text = ag.explain(y).__str__()
+    source = ag.draw(y, show_formula=True).source
+    nodes = {cls.name: cls for cls in _all_functions()}
+    for name in ("gelu", "cumsum", "logsumexp", "sin", "prod", "take_along_axis", "norm",
+                 "softplus", "mod", "rsqrt"):
+        assert name in text and nodes[name].formula in text, name
+        assert name in source, name
