@@ -55,14 +55,15 @@ def _one_line(values: Any) -> str:
 
 def arrivals(steps: list[Step]) -> dict[int, list[tuple[int, np.ndarray]]]:
     """tensor key → the gradients it receives, ``(step index, gradient)`` in order of
-    arrival (step 0: the initial ∂E/∂E of the output), read from the steps' sends."""
-    received: dict[int, list[tuple[int, np.ndarray]]] = {}
-    if steps:
-        received[id(steps[0].node)] = [(0, steps[0].incoming)]
+    arrival: an op's result gets its step's recorded ``contributions`` (step 0: the
+    initial ∂E/∂E), a leaf what the steps' sends gave it."""
+    received = {id(step.node): list(step.contributions) for step in steps}
+    made = set(received)
     for step in steps:
         for send in step.sends:
             key = tensor_key(step.node.inputs[send.slot])
-            received.setdefault(key, []).append((step.index, send.gradient))
+            if key not in made:
+                received.setdefault(key, []).append((step.index, send.gradient))
     return received
 
 
