@@ -33,7 +33,7 @@ pytestmark = [
 # The machine may have no network: these flags keep Chromium from trying to reach one.
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
          "--disable-background-networking", "--disable-component-update", "--disable-sync",
-         "--window-size=1400,900"]
+         "--disable-dev-shm-usage", "--window-size=1400,900"]
 NUMBER = re.compile(r"-?\d+(?:\.\d+)?(?:e[-+]?\d+)?")
 
 STATE = """
