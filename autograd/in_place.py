@@ -1,8 +1,9 @@
-"""In-place updates, ``t -= lr * t.grad`` and ``t.grad.zero_()``, where they cannot make a
-gradient wrong: when no graph is being recorded for them (inside ``no_grad``, or neither
-side requires grad). Otherwise ``t += x`` is ``t = t + x``, a new node, as Python does for
-immutable values — the tensor the graph saved stays unchanged. Each in-place change is
-counted (``mark_changed``): a graph built from the old values refuses to backpropagate."""
+"""In-place updates — ``t -= lr * t.grad``, ``t.grad.zero_()``, ``t[index] = v`` — where
+they cannot make a gradient wrong: when no graph is being recorded for them (inside
+``no_grad``, or neither side requires grad). Otherwise ``t += x`` is ``t = t + x``, a new
+node, as Python does for immutable values, and ``t[index] = v`` is an error saying what to
+write; the tensor the graph saved stays unchanged. Each in-place change is counted
+(``mark_changed``): a graph built from the old values refuses to backpropagate."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from typing import Any
 import numpy as np
 
 from autograd.grad_mode import _state
+from autograd.ops.index import normalize_index
 from autograd.tensor import Tensor
 
 
@@ -44,3 +46,18 @@ def zero_(tensor: Tensor) -> Tensor:
     tensor._data[...] = 0
     tensor.mark_changed()
     return tensor
+
+
+def assign(tensor: Tensor, index: Any, value: Any) -> None:
+    """``t[index] = value`` into t's own array, where no graph records it (as ``update``);
+    while it records and t or the value requires grad, an error saying what to write."""
+    value_needs_grad = isinstance(value, Tensor) and value._requires_grad
+    if _state.enabled and (tensor._requires_grad or value_needs_grad):
+        raise RuntimeError("t[index] = value: cannot assign into a tensor while the graph "
+                           "records it; build a new one (ag.where(mask, value, t)), or "
+                           "assign inside ag.no_grad()")
+    try:
+        tensor._data[normalize_index(index)] = value._data if isinstance(value, Tensor) else value
+    except (ValueError, IndexError, TypeError) as error:
+        raise type(error)(f"t[index] = value: {error} (tensor of shape {tensor.shape})") from None
+    tensor.mark_changed()

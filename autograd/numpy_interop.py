@@ -67,6 +67,16 @@ def _dot(a, b):
     return ops.matmul(a, b)
 
 
+def _linalg_norm(x, ord=None, axis=None, keepdims=False):
+    """Vector norms, and the Frobenius norm of matrices; NumPy's other matrix norms
+    (spectral, max column sum …) are not entry-wise and have no op."""
+    matrix = (axis is None and np.ndim(x) >= 2) or (isinstance(axis, tuple) and len(axis) == 2)
+    if matrix and ord not in (None, "fro"):
+        raise TypeError(f"np.linalg.norm: the matrix norm ord={ord!r} has no gradient in "
+                        "autograd; t.norm(p) is the entry-wise p-norm")
+    return ops.norm(x, 2 if ord is None else ord, axis, keepdims)
+
+
 def _like(fill: Callable) -> Callable:
     """``np.zeros_like(t)`` and kin: a constant tensor (it carries no gradient)."""
     return lambda a, dtype=None, *args, **kwargs: Tensor._make(fill(plain(a), dtype=dtype))
@@ -101,8 +111,7 @@ ARRAY_FUNCTIONS = {
     np.where: lambda condition, x, y: ops.where(condition, x, y),
     np.clip: lambda a, a_min=None, a_max=None: ops.clip(a, a_min, a_max),
     np.dot: _dot,
-    np.linalg.norm: lambda x, ord=None, axis=None, keepdims=False: ops.norm(
-        x, 2 if ord is None else ord, axis, keepdims),
+    np.linalg.norm: _linalg_norm,
     np.zeros_like: _like(np.zeros_like),
     np.ones_like: _like(np.ones_like),
 }

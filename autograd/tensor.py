@@ -266,6 +266,7 @@ class Tensor:
     def __imul__(self, other): return in_place.update(self, "*=", np.multiply, other)
     def __itruediv__(self, other): return in_place.update(self, "/=", np.true_divide, other)
     def zero_(self): return in_place.zero_(self)
+    def __setitem__(self, index, value): in_place.assign(self, index, value)
 
     # Logic on boolean tensors (bits on integer ones): constant tensors, no grad.
     def __and__(self, other): return ops.bitwise("&", np.bitwise_and, self, other)

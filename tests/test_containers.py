@@ -94,7 +94,7 @@ def test_activation_modules_apply_their_function(module, function):
 def test_activation_module_arguments_are_checked():
     with pytest.raises(ValueError, match="Softplus: beta must be a finite number > 0"):
         nn.Softplus(beta=0)
-    with pytest.raises(ValueError, match="Hardtanh: min_val 1.0 is above max_val 0.0"):
+    with pytest.raises(ValueError, match=r"Hardtanh: min_val 1\.0 is above max_val 0\.0"):
         nn.Hardtanh(1, 0)
     with pytest.raises(TypeError, match="leaky_relu: negative_slope must be"):
         F.leaky_relu(ag.Tensor([1.0]), "0.1")

@@ -121,3 +121,37 @@ def test_in_place_errors_say_what_to_write():
         ag.Tensor([1.0], requires_grad=True).zero_()
     counts += 1
     assert counts.data.tolist() == [2, 3]
+
+
+def test_a_binary_op_blames_shapes_only_when_they_do_not_broadcast():
+    op = ag.ops.elementwise.Mul()
+    same = [np.ones(2), np.ones(2)]
+    assert op.shape_error(same, ValueError("some other problem")) == "mul: some other problem"
+    assert op.shape_error([np.ones(2), np.ones(3)], ValueError("x")) == (
+        "mul: cannot broadcast shapes (2,) and (3,) together")
+
+
+def test_numpy_matrix_norms_other_than_frobenius_refuse():
+    m = ag.Tensor([[3.0, 0.0], [0.0, 4.0]], requires_grad=True)
+    assert np.linalg.norm(m).item() == 5.0 and np.linalg.norm(m, "fro").item() == 5.0
+    np.testing.assert_allclose(np.linalg.norm(m, 1, axis=0).data, [3.0, 4.0])
+    with pytest.raises(TypeError, match=r"np\.linalg\.norm: the matrix norm ord=2"):
+        np.linalg.norm(m, 2)
+
+
+def test_item_assignment_in_place_where_no_graph_records_it():
+    t = ag.zeros(2, 3)
+    t[:, 1] = 1.0
+    t[[0]] = ag.Tensor([5.0, 6.0, 7.0])
+    np.testing.assert_array_equal(t.data, [[5.0, 6.0, 7.0], [0.0, 1.0, 0.0]])
+    w = ag.Tensor([1.0, 2.0], requires_grad=True)
+    loss = (w * w).sum()
+    with pytest.raises(RuntimeError, match=r"t\[index\] = value: .*ag\.where"):
+        w[0] = 3.0
+    with ag.no_grad():
+        w[0] = 3.0
+    assert w.data.tolist() == [3.0, 2.0]
+    with pytest.raises(RuntimeError):  # the graph saw the old w
+        loss.backward()
+    with pytest.raises(IndexError, match=r"t\[index\] = value: index 5 .*\(2, 3\)"):
+        t[5] = 0.0

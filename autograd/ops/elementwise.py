@@ -13,8 +13,14 @@ class Binary(Function):
     """An element-wise op of two broadcast operands."""
 
     def shape_error(self, arrays, error):
+        """A broadcasting message only when the shapes are the cause; else the op's name
+        and NumPy's own words."""
         a, b = (np.shape(x) for x in arrays)
-        return f"{self.name}: cannot broadcast shapes {a} and {b} together"
+        try:
+            np.broadcast_shapes(a, b)
+        except ValueError:
+            return f"{self.name}: cannot broadcast shapes {a} and {b} together"
+        return f"{self.name}: {error}"
 
 
 class Add(Binary):
