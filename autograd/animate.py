@@ -130,7 +130,8 @@ class Animation:
 
 
 def animate(output: Tensor, quiz: bool = False, *, names: dict[str, Tensor] | None = None,
-            forward: bool = True, max_ops: int | None = 500, rankdir: str = "LR") -> Animation:
+            forward: bool = True, max_ops: int | None = 500, rankdir: str = "LR",
+            gradient: Any = None) -> Animation:
     """The backward pass from ``output`` as a step-through: ``ag.draw``'s graph, where each
     step highlights one op, shows the gradient ∂E/∂y it receives (the sum of what its
     consumers sent: a fan-out's contributions arrive one by one), its local derivative,
@@ -139,8 +140,9 @@ def animate(output: Tensor, quiz: bool = False, *, names: dict[str, Tensor] | No
     Parameters
     ----------
     output : Tensor
-        E, a one-element tensor. Call ``animate`` before ``backward`` (a dry run of the
-        pass) or after a backward recorded with ``ag.retain_grads(output)``.
+        E, a one-element tensor unless ``gradient`` is given. Call ``animate`` before
+        ``backward`` (a dry run of the pass) or after a backward recorded with
+        ``ag.retain_grads(output)``.
     quiz : bool
         Practice mode: before each step's gradients are shown, the learner types them (each
         entry of a small tensor, the first entry of a large one); answers within 1 % (or
@@ -155,6 +157,8 @@ def animate(output: Tensor, quiz: bool = False, *, names: dict[str, Tensor] | No
         ``draw``); the page says how many were left out. None: all.
     rankdir : "LR", "TB", "RL" or "BT"
         Direction of the drawing.
+    gradient : array_like, optional
+        ∂E/∂output to start from, for an output of more than one element (as ``backward``).
 
     Returns
     -------
@@ -168,7 +172,7 @@ def animate(output: Tensor, quiz: bool = False, *, names: dict[str, Tensor] | No
                         f"{type(output).__name__}")
     if max_ops is not None and max_ops < 1:
         raise ValueError(f"animate: max_ops must be None or ≥ 1, got {max_ops}")
-    explanation = explain(output, names=names)
+    explanation = explain(output, gradient=gradient, names=names)
     view = walk([output])
     labels = tensor_labels(view, names)
     dot, drawn = drawing(output, view, names, rankdir, max_ops)

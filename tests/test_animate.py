@@ -171,6 +171,15 @@ def test_graphs_beyond_max_ops_are_capped_with_a_note():
     assert ag.animate(y).note == ""
 
 
+def test_a_vector_output_starts_from_the_given_gradient():
+    x = ag.Tensor([1.0, -2.0], requires_grad=True, name="x")
+    y = x * 3.0
+    animation = ag.animate(y, gradient=[10.0, 100.0])
+    y.backward([10.0, 100.0])
+    assert grad_lines(animation.frame_svg(len(animation)))["x"] == "grad " + one_line(
+        x.grad.data)
+
+
 def test_after_a_plain_backward_it_asks_for_retain_grads():
     x = ag.Tensor([1.0, 2.0], requires_grad=True)
     y = (x * x).sum()
