@@ -164,8 +164,8 @@ def _forward_frame(node: Any, k: int, count: int, ids: GraphIds, view: GraphView
     frame = Frame("forward", f"forward {k} of {count}: {node.name} computes "
                   f"{labels[id(node)]}", [op, out],
                   [ids.edge(name, op) for name in inputs] + [ids.edge(op, out)])
-    frame.states.update({op: "", out: ""})
-    values = "\n".join(f"{labels[key]} = {_one_line(view.tensors[key].data)}"
+    frame.states.update(dict.fromkeys([op, out, *frame.edges], ""))
+    values = "\n".join(f"{labels[key]} = " + "\n".join(_lines(view.tensors[key].data))
                        for key, _ in view.uses[id(node)])
     frame.cells = [["step", f"forward {k} of {count}"], ["op", node.name],
                    ["inputs", values],
@@ -183,13 +183,13 @@ def build_frames(explanation: Explanation, view: GraphView, ids: GraphIds,
     start = Frame("start", f"the graph of {explanation.output}: {len(steps)} ops; "
                   "press → (Next) to step through")
     frames = [start]
-    if forward:
-        for step in steps:
-            start.states[ids.ops[id(step.node)]] = "pending"
-            start.states[ids.output_of(step.node)] = "pending"
+    if forward:  # ops, their results and their edges appear as the values are computed
+        forwards = [_forward_frame(s.node, k, len(steps), ids, view, labels)
+                    for k, s in enumerate(reversed(steps), start=1)]
+        for frame in forwards:
+            start.states.update(dict.fromkeys(frame.states, "pending"))
         start.cells = [["forward", "values appear op by op, inputs first"]]
-        frames += [_forward_frame(s.node, k, len(steps), ids, view, labels)
-                   for k, s in enumerate(reversed(steps), start=1)]
+        frames += forwards
     seen: dict[int, int] = {}
     frames += [_backward_frame(s, len(explanation.steps), ids, labels, received, seen)
                for s in steps]
