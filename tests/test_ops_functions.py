@@ -212,3 +212,17 @@ def test_new_ops_appear_in_explain_and_draw_with_their_formulas():
                  "softplus", "mod", "rsqrt"):
         assert name in text and nodes[name].formula in text, name
         assert name in source, name
+
+
+@pytest.mark.parametrize("fn", [
+    lambda t: t.sin(), lambda t: t.cos(), lambda t: t.log2(), lambda t: t.log10(),
+    lambda t: t.exp2(), lambda t: t.rsqrt(), lambda t: t.square(), lambda t: t.reciprocal(),
+    lambda t: t.floor(), lambda t: t % 0.3, lambda t: t // 0.3, lambda t: t.std(),
+    lambda t: t.prod(), lambda t: t.logsumexp(), lambda t: t.norm(), lambda t: t.norm(3),
+    lambda t: t.cumsum(0), lambda t: t.gather(0, np.array([1, 1])), lambda t: t.expand(2, 2),
+], ids=lambda fn: "")
+def test_new_ops_keep_float32(fn):
+    x = ag.Tensor(np.array([0.5, 1.5], dtype=np.float32), requires_grad=True)
+    y = fn(x)
+    y.backward(np.ones(y.shape, dtype=np.float32))
+    assert y.dtype == np.float32 and x.grad.dtype == np.float32
