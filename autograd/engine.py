@@ -8,15 +8,18 @@ No recursion anywhere, so a graph of a million ops backpropagates.
 A plain pass works on ndarrays; ``create_graph=True`` passes Tensors to the same formulas,
 so the pass is itself recorded. Afterwards, unless ``retain_graph=True``, each node drops
 what it kept for the pass: saved values, and its inputs other than leaves that require
-grad (each replaced by a ``Released`` stand-in), so a live output holds no activations.
+grad that nobody else holds (each turned into a ``Released`` tensor), so a live output
+holds no activations.
 """
 
 from __future__ import annotations
 
 import gc
 import heapq
+import math
+import sys
 import threading
-import weakref
+from collections import Counter
 from collections.abc import Sequence
 from typing import Any
 
@@ -26,31 +29,28 @@ from autograd import function
 from autograd.function import Function
 from autograd.grad_mode import _state
 from autograd.record import Tape
-from autograd.tensor import Tensor
+from autograd.tensor import Tensor, last_change
 
 
 class Released(Tensor):
-    """What a node keeps of an input after backward freed it: the op that made it, its
-    shape, dtype and name (for drawing the graph), and a weak reference to the tensor or
-    array itself — ``live()`` gives it back while someone else still holds it."""
+    """A tensor whose values a backward pass freed, because nothing but the graph held it:
+    it stays in the graph, with its op, name, shape and dtype (``_data`` keeps only
+    ``(shape, dtype)``), so the graph can still be drawn; its values are gone."""
 
-    __slots__ = ("_ref", "dtype", "shape")
+    __slots__ = ()
     grad = None
     freed = True
 
-    def __init__(self, x: Tensor | np.ndarray) -> None:
-        tensor = isinstance(x, Tensor)
-        data = x._data if tensor else x
-        self._data = None
-        self.grad_fn = x.grad_fn if tensor else None
-        self._requires_grad = tensor and x._requires_grad
-        self.shape, self.dtype = data.shape, data.dtype
-        self._ref = weakref.ref(x)
-        if tensor and x.name is not None:
-            self.name = x.name
+    @property
+    def data(self) -> np.ndarray:
+        raise RuntimeError(
+            "Tensor.data: the values of this intermediate tensor were freed by backward; "
+            "call ag.retain_grads(output) before output.backward() to keep them")
 
-    def live(self) -> Tensor | np.ndarray | None:
-        return self._ref()
+    shape = property(lambda self: self._data[0])
+    dtype = property(lambda self: self._data[1])
+    ndim = property(lambda self: len(self._data[0]))
+    size = property(lambda self: math.prod(self._data[0]))
 
 
 def unbroadcast(grad: Any, shape: tuple[int, ...]) -> Any:
@@ -149,35 +149,32 @@ def _send(grads: dict, heap: list, node: Function, grad: Any) -> None:
         grads[node] = previous + grad
 
 
-def _arguments(node: Function, as_tensors: bool) -> list:
-    """The node's inputs for its ``backward``: arrays, or Tensors for ``create_graph``.
-    A tensor changed in place since the node used it makes the gradient wrong: raise."""
-    args = []
+def _check_versions(node: Function) -> None:
+    """A tensor changed in place since ``node`` used it would make the gradient wrong."""
     for x in node.inputs:
-        if isinstance(x, Tensor):
-            if x._version > node.sequence:
-                raise RuntimeError(
-                    f"backward: an input of {node.name} (shape {x.shape}"
-                    f"{', ' + repr(x.name) if x.name else ''}) was changed in place after "
-                    f"{node.name} used it, so its gradient would be computed from the new "
-                    "values; change a copy instead, or recompute the forward pass")
-            args.append(x if as_tensors else x._data)
-        else:
-            args.append(x)
-    return args
+        if isinstance(x, Tensor) and x._version > node.sequence:
+            raise RuntimeError(
+                f"backward: an input of {node.name} (shape {x.shape}"
+                f"{', ' + repr(x.name) if x.name else ''}) was changed in place after "
+                f"{node.name} used it, so its gradient would be computed from the new "
+                "values; change a copy instead, or recompute the forward pass")
 
 
-def _release(node: Function) -> None:
-    """Free what ``node`` kept for backward: saved values, and every input but the leaves
-    that require grad (parameters stay; activations and constant data go)."""
-    node.saved = None
-    node.inputs = tuple(map(_kept, node.inputs))
+def _release(candidates: list[Tensor]) -> None:
+    """Free the values of the graph's inputs that only the graph holds — activations,
+    constant batches — after a plain pass (``candidates``: one entry per use by a node
+    that ran; leaves that require grad are never among them). A tensor the caller still
+    references keeps its data.
 
-
-def _kept(x: Any) -> Any:
-    if isinstance(x, Tensor):
-        return x if x.grad_fn is None and x._requires_grad else Released(x)
-    return Released(x) if isinstance(x, np.ndarray) else x
+    The count of references tells: a tensor referenced only by the nodes' input tuples
+    and by ``candidates`` is unreachable for the caller, so it is turned in place into a
+    ``Released`` tensor, without a copy or a new object."""
+    uses = Counter(map(id, candidates))
+    for x in candidates:
+        n = uses.pop(id(x), 0)  # each tensor once
+        if n and sys.getrefcount(x) == 2 * n + 2:  # n tuples, n list entries, x, argument
+            x._data = (x._data.shape, x._data.dtype)
+            x.__class__ = Released
 
 
 # ------------------------------------------------------------------ shared state
@@ -260,6 +257,7 @@ def run_backward(outputs: Sequence[Tensor], grad_outputs: Sequence[Any], retain_
         target_nodes = {id(t.grad_fn): id(t) for t in targets if t.grad_fn is not None}
     results: dict[int, Any] = {}
     free = not retain_graph and tape is None  # a recorded pass keeps the values it showed
+    candidates: list[Tensor] = []  # inputs whose values a plain pass may free
     check = function.anomaly_check
 
     previous_mode = _state.enabled
@@ -287,11 +285,17 @@ def run_backward(outputs: Sequence[Tensor], grad_outputs: Sequence[Any], retain_
             elif node.retained is not None:
                 _retain(node.retained(), grad, create_graph, handed_out)
             step = None if tape is None else tape.step(node, grad)
-            local = node.backward(grad, *_arguments(node, create_graph))
+            if last_change[0] > node.sequence:  # some tensor changed since node was made
+                _check_versions(node)
+            inputs = node.inputs
+            local = node.backward(grad, *(inputs if create_graph else [
+                x._data if isinstance(x, Tensor) else x for x in inputs]))
             if check is not None:
                 check(node, "backward", [grad], local)
-            for slot, (x, g, needed) in enumerate(zip(node.inputs, local, node.needs_input_grad)):
+            for slot, (x, g, needed) in enumerate(zip(inputs, local, node.needs_input_grad)):
                 if not needed or g is None:
+                    if free and type(x) is Tensor:
+                        candidates.append(x)  # a constant input: freed if only we hold it
                     continue
                 data = x._data
                 if g.shape != data.shape:
@@ -302,13 +306,13 @@ def run_backward(outputs: Sequence[Tensor], grad_outputs: Sequence[Any], retain_
                     tape.send(step, slot, x, g)
                 if x.grad_fn is not None:
                     _send(grads, heap, x.grad_fn, g)
+                    if free:
+                        candidates.append(x)
                 elif target_leaves is None or id(x) in target_leaves:
                     previous = leaf_grads.get(id(x))
                     leaf_grads[id(x)] = g if previous is None else previous + g
                     leaves[id(x)] = x
-            if free:
-                _release(node)
-            elif not retain_graph:
+            if not retain_graph:
                 node.saved = None
 
         for key, grad in leaf_grads.items():
@@ -319,6 +323,9 @@ def run_backward(outputs: Sequence[Tensor], grad_outputs: Sequence[Any], retain_
                 results[key] = grad
             else:
                 _retain(leaf, grad, create_graph, handed_out)
+        if free:
+            x = grad = g = local = inputs = None  # this frame's last references to tensors
+            _release(candidates)
     finally:
         _state.enabled = previous_mode
         _resume_gc()

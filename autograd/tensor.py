@@ -21,6 +21,9 @@ from autograd.errors import shown
 #: so does each in-place change of a tensor's data. A tensor changed after a node that
 #: used it was created has a larger number than the node: backward sees the change.
 clock = itertools.count(1)
+#: The clock's reading at the latest in-place change of any tensor: inputs of a node made
+#: after it cannot have changed since, so backward checks versions only for older nodes.
+last_change = [0]
 
 
 def as_array(data: Any, dtype: Any = None) -> np.ndarray:
@@ -96,7 +99,7 @@ class Tensor:
     def mark_changed(self) -> None:
         """Record that the data was changed in place (``t.data[...] = v`` cannot be seen
         otherwise): a graph that used ``t`` before refuses to backpropagate."""
-        self._version = next(clock)
+        self._version = last_change[0] = next(clock)
 
     @property
     def grad(self) -> Tensor | None:

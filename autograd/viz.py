@@ -63,8 +63,6 @@ def walk(outputs: Sequence[Tensor]) -> GraphView:
     seen: set[int] = set()
 
     def visit(t: Tensor) -> int:
-        if t.freed and isinstance(t.live(), Tensor):  # freed by backward, held elsewhere
-            t = t.live()
         key = tensor_key(t)
         tensors.setdefault(key, t)
         if t.grad_fn is not None and key not in seen:

@@ -180,6 +180,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--workloads", default="W1,W2,W3")
     parser.add_argument("--steps", type=int, default=20, help="ΔN, the steps counted")
+    parser.add_argument("--impls", default="ours,numpy,torch",
+                        help="which implementations (torch only where installed)")
     parser.add_argument("--child", nargs=3, metavar=("WORKLOAD", "IMPL", "STEPS"),
                         help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -188,11 +190,11 @@ def main() -> None:
         return
     if shutil.which("valgrind") is None:
         sys.exit("bench_count: needs valgrind (apt-get install valgrind)")
+    impls = args.impls.split(",")
     try:
         import torch  # noqa: F401
-        impls = ["ours", "numpy", "torch"]
     except ImportError:
-        impls = ["ours", "numpy"]
+        impls = [impl for impl in impls if impl != "torch"]
     print("instructions per op (W1) or per training step (W2, W3), callgrind, 1 thread")
     with tempfile.TemporaryDirectory() as folder:
         for workload in args.workloads.split(","):
@@ -203,7 +205,8 @@ def main() -> None:
                     workload, impl, 2 + args.steps, folder)
                 per[impl] = (many - few) / args.steps / ops
             parts = [f"{impl} {n / 1e3:9.1f} k" for impl, n in per.items()]
-            ratios = [f"ours/{impl} {per['ours'] / per[impl]:.2f}" for impl in impls[1:]]
+            ratios = [f"ours/{impl} {per['ours'] / per[impl]:.2f}" for impl in impls
+                      if impl != "ours" and "ours" in per]
             print(f"{workload} per {unit}: " + " | ".join(parts + ratios), flush=True)
 
 
