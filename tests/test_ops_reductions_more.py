@@ -183,3 +183,34 @@ def test_var_without_degrees_of_freedom_is_inf_with_a_warning():
         assert np.isnan(ag.Tensor([1.0, 1.0]).var(ddof=2).item())
     with pytest.warns(RuntimeWarning):
         assert np.isinf(x.std(ddof=5).item())
+
+
+def test_new_ops_match_pytorch():
+    torch = pytest.importorskip("torch", reason="PyTorch is not installed")
+    rng = np.random.default_rng(5)
+    x = rng.uniform(0.2, 2.0, (3, 4)) * rng.choice([-1.0, 1.0], (3, 4))
+    index = np.array([[3, 0], [1, 1], [2, 0]])
+    pairs = [
+        (lambda t: t.std(axis=1, ddof=1), lambda t: t.std(dim=1)),
+        (lambda t: t.prod(axis=0), lambda t: t.prod(dim=0)),
+        (lambda t: t.logsumexp(axis=1), lambda t: t.logsumexp(dim=1)),
+        (lambda t: t.norm(axis=1), lambda t: t.norm(dim=1)),
+        (lambda t: t.norm(3), lambda t: t.norm(3)),
+        (lambda t: t.cumsum(1), lambda t: t.cumsum(1)),
+        (lambda t: t.gather(1, index), lambda t: t.gather(1, torch.tensor(index))),
+        (lambda t: t.abs().rsqrt() + t.sin() * t.cos(),
+         lambda t: t.abs().rsqrt() + t.sin() * t.cos()),
+        (lambda t: t.abs().log2() - t.abs().log10() + t.exp2(),
+         lambda t: t.abs().log2() - t.abs().log10() + t.exp2()),
+        (lambda t: t % 0.7 + t.reciprocal(), lambda t: t % 0.7 + t.reciprocal()),
+        (lambda t: t.permute(1, 0).expand(2, 4, 3), lambda t: t.permute(1, 0).expand(2, 4, 3)),
+    ]
+    for ours, theirs in pairs:
+        a = ag.Tensor(x, requires_grad=True)
+        b = torch.tensor(x, requires_grad=True)
+        ya, yb = ours(a), theirs(b)
+        np.testing.assert_allclose(ya.data, yb.detach().numpy(), rtol=1e-12, atol=1e-14)
+        w = np.random.default_rng(1).uniform(-1, 1, ya.shape)
+        ya.backward(w)
+        yb.backward(torch.tensor(w))
+        np.testing.assert_allclose(a.grad.data, b.grad.numpy(), rtol=1e-10, atol=1e-12)
