@@ -53,6 +53,10 @@ UFUNC_OPS = {
     np.isnan: ops.isnan, np.isinf: ops.isinf, np.isfinite: ops.isfinite,
     np.logical_and: ops.logical_and, np.logical_or: ops.logical_or,
     np.logical_xor: ops.logical_xor, np.logical_not: ops.logical_not,
+    np.bitwise_and: lambda a, b: ops.bitwise("&", np.bitwise_and, a, b),
+    np.bitwise_or: lambda a, b: ops.bitwise("|", np.bitwise_or, a, b),
+    np.bitwise_xor: lambda a, b: ops.bitwise("^", np.bitwise_xor, a, b),
+    np.invert: lambda a: ops.bitwise("~", np.invert, a),
 }
 COMPARISONS = {np.less, np.less_equal, np.greater, np.greater_equal, np.equal, np.not_equal}
 

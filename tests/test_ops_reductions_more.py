@@ -140,8 +140,9 @@ def test_predicates_and_logic_give_constant_boolean_tensors():
     np.testing.assert_array_equal((positive & ~small).data, [False, True, False, False])
     np.testing.assert_array_equal((positive | small).data, [False, True, True, True])
     np.testing.assert_array_equal((positive ^ small).data, [False, True, True, True])
-    np.testing.assert_array_equal((np.array([True, False, True, False]) & small).data,
-                                  [False, False, True, False])
+    from_numpy = np.array([True, False, True, False]) & small  # an array on the left
+    assert isinstance(from_numpy, ag.Tensor)
+    np.testing.assert_array_equal(from_numpy.data, [False, False, True, False])
     assert not (positive & small).requires_grad
     with pytest.raises(TypeError, match=r"&: needs boolean .* got dtype float64"):
         x & x
