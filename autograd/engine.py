@@ -288,8 +288,7 @@ def run_backward(outputs: Sequence[Tensor], grad_outputs: Sequence[Any], retain_
             if last_change[0] > node.sequence:  # some tensor changed since node was made
                 _check_versions(node)
             inputs = node.inputs
-            local = node.backward(grad, *(inputs if create_graph else [
-                x._data if isinstance(x, Tensor) else x for x in inputs]))
+            local = node.backward(grad, *(inputs if create_graph else node.arrays))
             if check is not None:
                 check(node, "backward", [grad], local)
             for slot, (x, g, needed) in enumerate(zip(inputs, local, node.needs_input_grad)):
@@ -313,7 +312,7 @@ def run_backward(outputs: Sequence[Tensor], grad_outputs: Sequence[Any], retain_
                     leaf_grads[id(x)] = g if previous is None else previous + g
                     leaves[id(x)] = x
             if not retain_graph:
-                node.saved = None
+                node.saved = node.arrays = None
 
         for key, grad in leaf_grads.items():
             leaf = leaves[key]
