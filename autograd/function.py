@@ -83,7 +83,7 @@ class Function:
         out._data = data
         if True in needs and _state.enabled:
             fn.inputs = inputs
-            fn.arrays = tuple(arrays)  # for a plain backward (a tuple: the GC soon stops tracking it)
+            fn.arrays = tuple(arrays)  # for a plain backward; a tuple the GC soon untracks
             fn.needs_input_grad = tuple(needs)  # a tuple of bools: the GC stops tracking it
             fn.sequence = next(clock)  # inputs' nodes always have smaller numbers
             if scope_recorder is not None:
