@@ -78,6 +78,19 @@ def _array(value: Any) -> np.ndarray:
     return value._data if isinstance(value, Tensor) else value
 
 
+def output_tensors(tensors: Tensor | Sequence[Tensor], caller: str) -> list[Tensor]:
+    """``tensors`` as a list of output Tensors, or a TypeError naming ``caller`` (with a
+    hint when a model was passed instead)."""
+    outputs = list(tensors) if isinstance(tensors, list | tuple) else [tensors]
+    for t in outputs:
+        if not isinstance(t, Tensor):
+            hint = ("; for a model's layer diagram use nn.draw_model(model)"
+                    if hasattr(t, "named_parameters") else "")
+            raise TypeError(f"{caller}: expected a Tensor or a sequence of Tensors, "
+                            f"got {type(t).__name__}{hint}")
+    return outputs
+
+
 def retain_grads(tensors: Tensor | Sequence[Tensor]) -> None:
     """Keep everything a lesson needs from the next backward pass through ``tensors``.
 
@@ -88,13 +101,7 @@ def retain_grads(tensors: Tensor | Sequence[Tensor]) -> None:
     by then the pass has run and, without ``retain_graph``, its values are freed."""
     from autograd.engine import topological_order
 
-    outputs = list(tensors) if isinstance(tensors, list | tuple) else [tensors]
-    for t in outputs:
-        if not isinstance(t, Tensor):
-            hint = ("; for a model's layer diagram use nn.draw_model(model)"
-                    if hasattr(t, "named_parameters") else "")
-            raise TypeError(f"retain_grads: expected a Tensor or a sequence of Tensors, "
-                            f"got {type(t).__name__}{hint}")
+    outputs = output_tensors(tensors, "retain_grads")
     roots = [t.grad_fn for t in outputs if t.grad_fn is not None]
     for node in roots:
         if node.saved is None or node.backpropagated:

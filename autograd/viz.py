@@ -19,6 +19,7 @@ from typing import Any
 import numpy as np
 
 from autograd.function import Function
+from autograd.record import output_tensors
 from autograd.rendering import GraphvizNotFound as GraphvizNotFound  # re-exported
 from autograd.rendering import digraph
 from autograd.scopes import ModuleScope
@@ -89,17 +90,6 @@ def walk(outputs: Sequence[Tensor]) -> GraphView:
         if retained is not None:
             tensors[id(node)] = retained
     return GraphView(roots, tensors, ops, uses)
-
-
-def _outputs(tensors: Tensor | Sequence[Tensor], caller: str) -> list[Tensor]:
-    outputs = list(tensors) if isinstance(tensors, list | tuple) else [tensors]
-    for t in outputs:
-        if not isinstance(t, Tensor):
-            hint = ("; for a model's layer diagram use nn.drawing.draw_model(model)"
-                    if hasattr(t, "named_parameters") else "")
-            raise TypeError(f"{caller}: expected a Tensor or a sequence of Tensors, "
-                            f"got {type(t).__name__}{hint}")
-    return outputs
 
 
 def tensor_labels(view: GraphView, names: dict[str, Tensor] | None = None) -> dict[int, str]:
@@ -253,7 +243,7 @@ def draw(tensors: Tensor | Sequence[Tensor], show_data: bool = True, show_grad: 
     """
     if max_ops is not None and max_ops < 0:
         raise ValueError(f"draw: max_ops must be None or ≥ 0, got {max_ops}")
-    view = walk(_outputs(tensors, "draw"))
+    view = walk(output_tensors(tensors, "draw"))
     labels = tensor_labels(view, names)
     groups = _groups(view, collapse or {})
     labels.update((tensor_key(output), label) for label, (output, _) in (collapse or {}).items())

@@ -60,7 +60,7 @@ class Linear(Function):
     (S11) with samples as rows, in one node instead of transpose, matmul and add."""
 
     name = "linear"
-    formula = "u = x·Wᵀ + b:  ∂/∂x = G·W,  ∂/∂W = Gᵀ·x,  ∂/∂b = Σ_rows G   (G = ∂E/∂u; S11, S16)"
+    formula = "u = x·Wᵀ + b:  ∂/∂x = G·W,  ∂/∂W = Gᵀ·x,  ∂/∂b = Σ_rows G   (G = ∂E/∂u, S16)"
 
     def forward(self, x, weight, bias):
         x, weight = np.asarray(x), np.asarray(weight)
