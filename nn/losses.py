@@ -72,6 +72,8 @@ def _integer_labels(labels: Any, n: int, classes: int, op: str,
     if labels.shape != (n,):
         raise ValueError(f"{op}: expected {n} labels of shape ({n},) for {n} rows of logits, "
                          f"got labels of shape {labels.shape}")
+    if labels.size and np.minimum.reduce(labels) >= 0 and np.maximum.reduce(labels) < classes:
+        return labels  # all in range: the common case, two reductions
     valid = (labels >= 0) & (labels < classes)
     if ignore_index is not None:
         valid |= labels == ignore_index

@@ -124,19 +124,22 @@ class Optimizer:
             options = {name: group.get(name) for name in self.defaults}
             group.update(self.check_options(f"{op} (param group {g})", options))
             for p in group["params"]:
-                if p.requires_grad and p.grad is not None:
-                    grad = self._gradient(index, p, problems)
+                grad = p.grad if p.requires_grad else None
+                if grad is not None:
+                    grad = self._gradient(index, p, grad, problems)
                     work.append((p, grad, self.state[index], group))
                 index += 1
         if problems:
             raise ValueError(f"{op}: " + "; ".join(problems)
                              + " (no parameter was changed)")
         for p, grad, state, group in work:
-            p.data -= self.update(p.data, grad, state, group).astype(p.dtype, copy=False)
+            data = p.data
+            data -= self.update(data, grad, state, group)  # same_kind casting into p's dtype
+            p.mark_changed()
 
     @staticmethod
-    def _gradient(index: int, p: Tensor, problems: list[str]) -> np.ndarray:
-        grad = p.grad.data if isinstance(p.grad, Tensor) else np.asarray(p.grad)
+    def _gradient(index: int, p: Tensor, grad: Any, problems: list[str]) -> np.ndarray:
+        grad = grad.data if isinstance(grad, Tensor) else np.asarray(grad)
         if grad.dtype.kind in "biuf" and grad.shape == p.shape:
             return grad
         name = f"parameter {index}" + (f" ({p.name})" if p.name else "")
