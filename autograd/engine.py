@@ -164,7 +164,8 @@ def _release(candidates: list[Tensor]) -> None:
     """Free the values of the graph's inputs that only the graph holds — activations,
     constant batches — after a plain pass (``candidates``: one entry per use by a node
     that ran; leaves that require grad are never among them). A tensor the caller still
-    references keeps its data.
+    references keeps its data, and so does one wrapping an array the caller holds (an
+    input batch: freeing it would free nothing).
 
     The count of references tells: a tensor referenced only by the nodes' input tuples
     and by ``candidates`` is unreachable for the caller, so it is turned in place into a
@@ -173,8 +174,10 @@ def _release(candidates: list[Tensor]) -> None:
     for x in candidates:
         n = uses.pop(id(x), 0)  # each tensor once
         if n and sys.getrefcount(x) == 2 * n + 2:  # n tuples, n list entries, x, argument
-            x._data = (x._data.shape, x._data.dtype)
-            x.__class__ = Released
+            data = x._data
+            if sys.getrefcount(data) == 3:  # not the caller's array (x, data, argument)
+                x._data = (data.shape, data.dtype)
+                x.__class__ = Released
 
 
 # ------------------------------------------------------------------ shared state
@@ -323,7 +326,7 @@ def run_backward(outputs: Sequence[Tensor], grad_outputs: Sequence[Any], retain_
             else:
                 _retain(leaf, grad, create_graph, handed_out)
         if free:
-            x = grad = g = local = inputs = None  # this frame's last references to tensors
+            x = grad = g = local = inputs = data = None  # this frame's last references
             _release(candidates)
     finally:
         _state.enabled = previous_mode

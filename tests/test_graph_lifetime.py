@@ -19,8 +19,10 @@ from nn import functional as F
 
 def graph_bytes(*roots, exclude=()) -> int:
     """Bytes of the arrays reachable from ``roots`` (owners only, each counted once),
-    other than those of the tensors in ``exclude`` (the parameters and their gradients)."""
-    skip = {id(a) for t in exclude for a in (t.data, None if t.grad is None else t.grad.data)}
+    other than those in ``exclude``: arrays the caller holds anyway (the input batch), and
+    the parameters' data and gradients."""
+    skip = {id(a) for t in exclude for a in (
+        (t,) if isinstance(t, np.ndarray) else (t.data, None if t.grad is None else t.grad.data))}
     seen, stack, total = set(), list(roots), 0
     while stack:
         obj = stack.pop()
@@ -51,7 +53,7 @@ def setting():
 
 def test_a_live_loss_keeps_no_activations_after_backward(setting):
     model, x, labels = setting
-    params = list(model.parameters())
+    params = [*model.parameters(), x]  # x: the caller's array, held anyway
     loss = mlp_loss(model, x, labels)
     before = graph_bytes(loss, exclude=params)
     assert before > 3e6  # the activations: 3 × 64 × 2048 floats and more
@@ -60,9 +62,17 @@ def test_a_live_loss_keeps_no_activations_after_backward(setting):
     model.zero_grad()
 
 
+def test_an_input_batch_only_the_graph_holds_is_freed_too(setting):
+    model, x, labels = setting
+    loss = mlp_loss(model, x.copy(), labels)  # a temporary batch: nothing else holds it
+    loss.backward()
+    assert graph_bytes(loss, exclude=list(model.parameters())) < 100_000
+    model.zero_grad()
+
+
 def test_a_list_of_losses_keeps_no_activations(setting):
     model, x, labels = setting
-    params = list(model.parameters())
+    params = [*model.parameters(), x]  # x: the caller's array, held anyway
     history = []
     for _ in range(20):
         loss = mlp_loss(model, x, labels)
@@ -74,7 +84,7 @@ def test_a_list_of_losses_keeps_no_activations(setting):
 
 def test_retain_graph_then_a_plain_backward_frees(setting):
     model, x, labels = setting
-    params = list(model.parameters())
+    params = [*model.parameters(), x]  # x: the caller's array, held anyway
     loss = mlp_loss(model, x, labels)
     loss.backward(retain_graph=True)
     assert graph_bytes(loss, exclude=params) > 3e6  # kept for the second pass
