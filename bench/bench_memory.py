@@ -45,10 +45,11 @@ def rss() -> int:
         return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
 
 
-def reachable_bytes(roots, exclude) -> int:
+def reachable_bytes(roots, params, held) -> int:
     """Bytes of the arrays reachable from ``roots`` other than the parameters' own data and
-    gradients (which exist whatever the graph keeps)."""
-    skip = {id(a) for p in exclude for a in (p.data, p.grad.data)}
+    gradients and the arrays the caller holds (``held``), which exist whatever the graph
+    keeps."""
+    skip = {id(a) for p in params for a in (p.data, p.grad.data)} | {id(a) for a in held}
     seen, stack, total = set(), [roots], 0
     while stack:
         obj = stack.pop()
@@ -73,7 +74,7 @@ def ours() -> dict[str, float]:
         return F.cross_entropy(model(x), labels)
 
     loss().backward()
-    return measure(loss, lambda l: reachable_bytes(l, params))
+    return measure(loss, lambda l: reachable_bytes(l, params, [x]))
 
 
 def theirs() -> dict[str, float] | None:
