@@ -243,3 +243,36 @@ def test_to_onnx_checks_before_writing(tmp_path, monkeypatch):
         to_onnx(model, tmp_path / "m.onnx", np.zeros((1, 2)))
     assert (tmp_path / "m.onnx").read_bytes() == b"previous"
     assert [p.name for p in tmp_path.iterdir()] == ["m.onnx"]
+
+
+ACTIVATIONS = [nn.LeakyReLU(0.2), nn.ELU(0.7), nn.GELU(), nn.SiLU(), nn.Softplus(2.0),
+               nn.LogSigmoid(), nn.Hardtanh(-0.5, 0.8)]
+
+
+@pytest.mark.parametrize("activation", ACTIVATIONS, ids=lambda a: type(a).__name__)
+def test_every_activation_module_exports_to_pytorch_and_onnx(activation, tmp_path, float32):
+    torch = needs("torch")
+    ag.manual_seed(1)
+    model = nn.Sequential(nn.Linear(3, 5), activation, nn.Linear(5, 2))
+    x = np.random.default_rng(2).standard_normal((6, 3)).astype(np.float32)
+    torch_model = to_torch(model)
+    with torch.no_grad():
+        theirs = torch_model(torch.from_numpy(x)).numpy()
+    np.testing.assert_allclose(model(x).data, theirs, rtol=1e-5, atol=1e-6)
+    verify(model, torch_model, x, np.array([0, 1, 1, 0, 1, 0]))  # raises if they disagree
+    needs("onnx")
+    onnxruntime = needs("onnxruntime")
+    to_onnx(model, tmp_path / "m.onnx", x)
+    session = onnxruntime.InferenceSession(str(tmp_path / "m.onnx"),
+                                           providers=["CPUExecutionProvider"])
+    (outputs,) = session.run(None, {"input": x})
+    np.testing.assert_allclose(outputs, theirs, rtol=1e-5, atol=1e-6)
+
+
+def test_a_float64_model_onnxruntime_cannot_run_is_refused_clearly(tmp_path):
+    needs("onnx")
+    needs("onnxruntime")
+    model = nn.Sequential(nn.Linear(3, 2), nn.ELU())
+    with pytest.raises(RuntimeError, match="float64 model, so it was not written"):
+        to_onnx(model, tmp_path / "m.onnx", np.zeros((1, 3)))
+    assert not list(tmp_path.iterdir())

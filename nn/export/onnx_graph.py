@@ -1,5 +1,6 @@
 """``to_onnx``: the network as an ONNX graph — one Gemm per Linear layer, one node per
-activation — written with the ``onnx`` package itself, checked, and run against ours."""
+activation (a few for SiLU, LogSigmoid, Softplus and GELU, which opset 17 composes) —
+written with the ``onnx`` package itself, checked, and run against ours."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from typing import Any, NamedTuple
 import numpy as np
 
 import autograd as ag
+from nn.activations import ELU, GELU, Hardtanh, LeakyReLU, LogSigmoid, SiLU, Softplus
 from nn.export.plan import default_tol, evaluation, flatten, require
 from nn.export.verify import VerificationError
 from nn.layers import Dropout, Identity, Linear, ReLU, Sigmoid, Softmax, Tanh
@@ -95,6 +97,37 @@ def to_onnx(model: Module, path: str | os.PathLike, example_input: Any,
     return OnnxExport(path, OPSET, difference)
 
 
+def _composite(helper: Any, module: Module, x: str, out: str, constant: Any) -> list:
+    """The nodes of an activation with options or without an ONNX operator of its own
+    (in opset 17), the last one writing ``out``; ``constant(name, value)`` names a scalar."""
+    def node(op: str, inputs: list[str], name: str, **attributes: Any) -> Any:
+        return helper.make_node(op, inputs, [f"{out}.{name}" if name else out], **attributes)
+
+    if isinstance(module, LeakyReLU):
+        return [node("LeakyRelu", [x], "", alpha=module.negative_slope)]
+    if isinstance(module, ELU):
+        return [node("Elu", [x], "", alpha=module.alpha)]
+    if isinstance(module, Hardtanh):
+        return [node("Clip", [x, constant("min", module.min_val),
+                              constant("max", module.max_val)], "")]
+    if isinstance(module, SiLU):  # x·S(x)
+        return [node("Sigmoid", [x], "sigmoid"), node("Mul", [x, f"{out}.sigmoid"], "")]
+    if isinstance(module, LogSigmoid):  # ln S(x) = −softplus(−x), finite for any x
+        return [node("Neg", [x], "neg"), node("Softplus", [f"{out}.neg"], "softplus"),
+                node("Neg", [f"{out}.softplus"], "")]
+    if isinstance(module, Softplus):  # (1/β) softplus(βx)
+        return [node("Mul", [x, constant("beta", module.beta)], "scaled"),
+                node("Softplus", [f"{out}.scaled"], "softplus"),
+                node("Mul", [f"{out}.softplus", constant("inverse_beta", 1 / module.beta)], "")]
+    if isinstance(module, GELU):  # x·Φ(x) = ½ x (1 + erf(x/√2))
+        return [node("Mul", [x, constant("inverse_sqrt2", 0.5 ** 0.5)], "scaled"),
+                node("Erf", [f"{out}.scaled"], "erf"),
+                node("Add", [f"{out}.erf", constant("one", 1.0)], "plus_one"),
+                node("Mul", [x, f"{out}.plus_one"], "product"),
+                node("Mul", [f"{out}.product", constant("half", 0.5)], "")]
+    raise TypeError(f"to_onnx: no ONNX translation for {type(module).__name__}")
+
+
 def _graph(onnx: Any, steps: list, dtype: np.dtype, features: int) -> Any:
     """The ONNX graph of the flattened model: input → Gemm/activation nodes → output."""
     helper, from_array = onnx.helper, onnx.numpy_helper.from_array
@@ -112,8 +145,15 @@ def _graph(onnx: Any, steps: list, dtype: np.dtype, features: int) -> Any:
             width = module.out_features
         elif isinstance(module, Softmax):
             node = helper.make_node("Softmax", [current], [step.path], axis=module.axis)
-        else:
+        elif type(module) in _ACTIVATIONS:
             node = helper.make_node(_ACTIVATIONS[type(module)], [current], [step.path])
+        else:
+            def constant(name: str, value: float, path: str = step.path) -> str:
+                initializers[f"{path}.{name}"] = from_array(
+                    np.array(value, dtype=dtype), f"{path}.{name}")
+                return f"{path}.{name}"
+            *inner, node = _composite(helper, module, current, step.path, constant)
+            nodes.extend(inner)
         nodes.append(node)
         current = step.path
     if nodes:
@@ -135,7 +175,15 @@ def _compare_with_onnxruntime(model: Module, encoded: bytes, x: np.ndarray,
         import onnxruntime
     except ImportError:
         return None
-    session = onnxruntime.InferenceSession(encoded, providers=["CPUExecutionProvider"])
+    try:
+        session = onnxruntime.InferenceSession(encoded, providers=["CPUExecutionProvider"])
+    except Exception as error:  # onnxruntime's own error classes
+        if "NOT_IMPLEMENTED" not in str(error):
+            raise
+        raise RuntimeError(
+            f"to_onnx: onnxruntime cannot run this {x.dtype} model, so it was not written: "
+            f"{str(error).split(' : ')[-1]} (its CPU kernels for Elu, Erf and Softplus — "
+            "ELU, GELU, Softplus, LogSigmoid — are float32 only)") from None
     (theirs,) = session.run(["output"], {"input": x})
     with evaluation(model), ag.no_grad():
         ours = model(ag.Tensor(x)).numpy()

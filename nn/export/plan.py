@@ -15,13 +15,15 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
+from nn.activations import ELU, GELU, Hardtanh, LeakyReLU, LogSigmoid, SiLU, Softplus
 from nn.layers import Dropout, Identity, Linear, ReLU, Sigmoid, Softmax, Tanh
 from nn.mlp import MLP
 from nn.module import Module, Sequential
 
 #: The layers an exporter translates one to one (exact types: a subclass may compute
 #: something else in its ``forward``).
-LEAVES = (Linear, Identity, Sigmoid, Tanh, ReLU, Softmax, Dropout)
+LEAVES = (Linear, Identity, Sigmoid, Tanh, ReLU, Softmax, Dropout,
+          LeakyReLU, ELU, GELU, SiLU, Softplus, LogSigmoid, Hardtanh)
 
 
 class UnsupportedModuleError(TypeError):

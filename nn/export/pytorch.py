@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from nn.activations import ELU, GELU, Hardtanh, LeakyReLU, LogSigmoid, SiLU, Softplus
 from nn.export.plan import flatten, require
 from nn.layers import Dropout, Identity, Linear, ReLU, Sigmoid, Softmax, Tanh
 from nn.module import Module
@@ -20,13 +21,15 @@ def to_torch(model: Module) -> Any:
     unchanged. The result is in training mode unless ``model`` is in evaluation mode.
 
     Identity layers (an MLP's linear output) are left out; ``Softmax(axis)`` becomes
-    ``torch.nn.Softmax(dim=axis)`` and ``Dropout(p)`` ``torch.nn.Dropout(p)``.
+    ``torch.nn.Softmax(dim=axis)`` and ``Dropout(p)`` ``torch.nn.Dropout(p)``; the
+    activations LeakyReLU, ELU, GELU, SiLU, Softplus, LogSigmoid and Hardtanh become
+    their ``torch.nn`` namesakes with the same options.
 
     Raises
     ------
     UnsupportedModuleError
         Naming the first module that is not an MLP, Sequential, Linear, Dropout or one of
-        the activations Identity, Sigmoid, Tanh, ReLU, Softmax.
+        the activations above (Identity, Sigmoid, Tanh, ReLU, Softmax and the others).
     ImportError
         When PyTorch is not installed (with the command that installs it).
     """
@@ -59,4 +62,14 @@ def _translate(torch: Any, module: Module) -> Any:
         return torch.nn.Softmax(dim=module.axis)
     if isinstance(module, Dropout):
         return torch.nn.Dropout(module.p)
-    return {Sigmoid: torch.nn.Sigmoid, Tanh: torch.nn.Tanh, ReLU: torch.nn.ReLU}[type(module)]()
+    if isinstance(module, LeakyReLU):
+        return torch.nn.LeakyReLU(module.negative_slope)
+    if isinstance(module, ELU):
+        return torch.nn.ELU(module.alpha)
+    if isinstance(module, Softplus):
+        return torch.nn.Softplus(module.beta, module.threshold)
+    if isinstance(module, Hardtanh):
+        return torch.nn.Hardtanh(module.min_val, module.max_val)
+    return {Sigmoid: torch.nn.Sigmoid, Tanh: torch.nn.Tanh, ReLU: torch.nn.ReLU,
+            GELU: torch.nn.GELU, SiLU: torch.nn.SiLU, LogSigmoid: torch.nn.LogSigmoid,
+            }[type(module)]()
