@@ -7,9 +7,9 @@ No recursion anywhere, so a graph of a million ops backpropagates.
 
 A plain pass works on ndarrays; ``create_graph=True`` passes Tensors to the same formulas,
 so the pass is itself recorded. Afterwards, unless ``retain_graph=True``, each node drops
-what it kept for the pass: saved values, and its inputs other than leaves that require
-grad that nobody else holds (each turned into a ``Released`` tensor), so a live output
-holds no activations.
+what it kept for the pass (saved values, its inputs' arrays), and every input tensor that
+only the graph holds is turned into a ``Released`` tensor, so a live output holds no
+activations.
 """
 
 from __future__ import annotations

@@ -61,7 +61,7 @@ class Tensor:
     _grad: Tensor | None = None
     _hooks: list | None = None
     _version = 0  # the clock's reading at the last in-place change of the data (0: none)
-    freed = False  # True for the stand-in a graph keeps after backward freed the tensor
+    freed = False  # True once backward has freed the values (engine.Released)
 
     # NumPy defers to us: ``np.ones(3) * t`` calls ``t.__rmul__`` (see __array_ufunc__).
     __array_priority__ = 1000

@@ -92,6 +92,6 @@ def test_names_are_found_after_a_plain_backward_too():
     E.backward()  # frees the intermediate values; the graph's structure stays
     after = {name: ag.viz.tensor_key(t) for name, t in document_names(model, E).items()}
     assert set(after) == set(before) and len(before) == 14
-    # the constants x and t are stand-ins once freed; every other name is the same vertex
+    # every name is the same vertex (x and t, freed constants, are compared apart)
     assert {n: k for n, k in after.items() if n not in ("x", "t")} == {
         n: k for n, k in before.items() if n not in ("x", "t")}
