@@ -10,6 +10,7 @@ import autograd as ag
 from autograd import Tensor
 from autograd.errors import check_bool, check_integer, check_real
 from autograd.ops import linear
+from autograd.ops.dropout import dropout
 from nn import functional as F
 from nn import init
 from nn.module import Module, Parameter
@@ -158,9 +159,7 @@ class Dropout(Module):
         x = F.as_tensor(x)
         if not self.training or self.p == 0:
             return x
-        keep = ag.get_generator().random(x.shape) >= self.p
-        dtype = x.dtype if x.dtype.kind == "f" else ag.get_default_dtype()
-        return x * (keep / (1 - self.p)).astype(dtype)
+        return dropout(x, self.p)  # one op: its forward draws the mask (ag.trace replays it)
 
     def extra_repr(self) -> str:
         return f"p={self.p}"

@@ -221,5 +221,5 @@ def test_wide_tensors_are_summarised_and_a_lone_op_names_its_module_call():
     assert "min " not in bias and "<TD ALIGN=\"RIGHT\">" in bias  # 2 entries: a grid …
     wide = ag.draw(ag.Tensor(np.arange(8.0), requires_grad=True, name="w") * 2).source
     assert "min 0  max 7<BR/>mean 3.5" in label(nodes(wide)[node_named(wide, "w")])  # … 8 not
-    mul = [label(a) for a in nodes(source).values() if "<B>mul(" in a]
-    assert len(mul) == 1 and "<I>dropout: Dropout(p=0.5)</I>" in mul[0]
+    drop = [label(a) for a in nodes(source).values() if "<B>dropout(" in a]
+    assert len(drop) == 1 and "<I>dropout: Dropout(p=0.5)</I>" in drop[0]
