@@ -135,18 +135,22 @@ def _run_hooks(owner: Any, grad: Any, create_graph: bool) -> Any:
     return tensor if create_graph else tensor._data
 
 
-def _send(grads: dict, heap: list, node: Function, grad: Any) -> None:
-    """Add ``grad`` to what ``node`` has received; queue the node on its first gradient.
+def _send(queued: dict, heap: list, node: Function, grad: Any, made: Tensor | None) -> None:
+    """Add ``grad`` to what ``node`` has received; queue the node on its first gradient,
+    with ``made``, the tensor it produced (None for an output the pass starts from).
 
     The queue hands out the latest-created node first: a node is created after all its
     inputs' nodes (``Function.apply`` numbers them), so every consumer of a node has sent
-    its share before the node is taken — fan-out gradients are complete when used."""
-    previous = grads.get(node)
-    if previous is None:
-        grads[node] = grad
-        heapq.heappush(heap, (-node.sequence, node))
+    its share before the node is taken — fan-out gradients are complete when used. Each
+    entry ``[−sequence, node, made, gradient, sends]`` also counts the sends, for
+    ``_release``."""
+    entry = queued.get(node)
+    if entry is None:
+        queued[node] = entry = [-node.sequence, node, made, grad, 1]
+        heapq.heappush(heap, entry)
     else:
-        grads[node] = previous + grad
+        entry[3] = entry[3] + grad
+        entry[4] += 1
 
 
 def _check_versions(node: Function) -> None:
@@ -160,24 +164,30 @@ def _check_versions(node: Function) -> None:
                 "values; change a copy instead, or recompute the forward pass")
 
 
-def _release(candidates: list[Tensor]) -> None:
-    """Free the values of the graph's inputs that only the graph holds — activations,
-    constant batches — after a plain pass (``candidates``: one entry per use by a node
-    that ran; leaves that require grad are never among them). A tensor the caller still
-    references keeps its data, and so does one wrapping an array the caller holds (an
-    input batch: freeing it would free nothing).
+def _release(tensor: Tensor, holders: int) -> None:
+    """Free the values of ``tensor``, an input of the graph, if nothing but ``holders``
+    slots of nodes' input tuples (and the pass) references it: activations, temporary
+    batches. A tensor the caller still references keeps its data, and so does one wrapping
+    an array someone else holds (an input batch: freeing it would free nothing).
 
-    The count of references tells: a tensor referenced only by the nodes' input tuples
-    and by ``candidates`` is unreachable for the caller, so it is turned in place into a
-    ``Released`` tensor, without a copy or a new object."""
-    uses = Counter(map(id, candidates))
-    for x in candidates:
+    The count of references tells: ``holders`` slots, the caller's name for the tensor,
+    this argument and ``getrefcount``'s own; more means somebody else holds it. The tensor
+    is turned in place into a ``Released`` one, without a copy or a new object."""
+    if sys.getrefcount(tensor) == holders + 3:
+        data = tensor._data
+        if sys.getrefcount(data) == 3:  # tensor._data, this name, getrefcount's argument
+            tensor._data = (data.shape, data.dtype)
+            tensor.__class__ = Released
+
+
+def _release_constants(constants: list[Tensor]) -> None:
+    """``_release`` each constant input (a tensor that needs no gradient) once the pass is
+    over; ``constants`` has one entry per use by a node that ran."""
+    uses = Counter(map(id, constants))
+    for x in constants:
         n = uses.pop(id(x), 0)  # each tensor once
-        if n and sys.getrefcount(x) == 2 * n + 2:  # n tuples, n list entries, x, argument
-            data = x._data
-            if sys.getrefcount(data) == 3:  # not the caller's array (x, data, argument)
-                x._data = (data.shape, data.dtype)
-                x.__class__ = Released
+        if n:  # n input slots and n list entries hold it: 2n holders
+            _release(x, 2 * n)
 
 
 # ------------------------------------------------------------------ shared state
@@ -233,8 +243,8 @@ def run_backward(outputs: Sequence[Tensor], grad_outputs: Sequence[Any], retain_
     """The backward pass. Without ``targets``, leaves' ``.grad`` accumulate; with them,
     nothing is written and the dict maps ``id(target)`` to its gradient. A ``tape`` (by
     default the one ``retain_grads`` hung on the graph) receives the record of the pass."""
-    grads: dict[Function, Any] = {}  # gradient received so far, per node
-    heap: list[tuple[int, Function]] = []  # nodes with a gradient, latest-created first
+    queued: dict[Function, list] = {}  # node → its entry in the heap (see _send)
+    heap: list[list] = []  # nodes with a gradient, latest-created first
     leaf_grads: dict[int, Any] = {}  # leaf gradients, keyed by id(leaf)
     leaves: dict[int, Tensor] = {}
     if tape is None:
@@ -252,7 +262,7 @@ def run_backward(outputs: Sequence[Tensor], grad_outputs: Sequence[Any], retain_
             leaf_grads[id(out)] = grad if id(out) not in leaf_grads else leaf_grads[id(out)] + grad
             leaves[id(out)] = out
         else:
-            _send(grads, heap, out.grad_fn, grad)
+            _send(queued, heap, out.grad_fn, grad, None)
     wanted = target_nodes = target_leaves = None
     if targets is not None:
         target_leaves = {id(t) for t in targets if t.grad_fn is None}
@@ -260,7 +270,7 @@ def run_backward(outputs: Sequence[Tensor], grad_outputs: Sequence[Any], retain_
         target_nodes = {id(t.grad_fn): id(t) for t in targets if t.grad_fn is not None}
     results: dict[int, Any] = {}
     free = not retain_graph and tape is None  # a recorded pass keeps the values it showed
-    candidates: list[Tensor] = []  # inputs whose values a plain pass may free
+    constants: list[Tensor] = []  # constant inputs whose values a plain pass may free
     check = function.anomaly_check
 
     previous_mode = _state.enabled
@@ -268,8 +278,8 @@ def run_backward(outputs: Sequence[Tensor], grad_outputs: Sequence[Any], retain_
     _pause_gc()
     try:
         while heap:
-            node = heapq.heappop(heap)[1]
-            grad = grads.pop(node)
+            _, node, made, grad, sends = heapq.heappop(heap)
+            del queued[node]
             if wanted is not None and id(node) not in wanted and id(node) not in target_nodes:
                 continue
             if node.saved is None:
@@ -297,7 +307,7 @@ def run_backward(outputs: Sequence[Tensor], grad_outputs: Sequence[Any], retain_
             for slot, (x, g, needed) in enumerate(zip(inputs, local, node.needs_input_grad)):
                 if not needed or g is None:
                     if free and type(x) is Tensor:
-                        candidates.append(x)  # a constant input: freed if only we hold it
+                        constants.append(x)  # freed after the pass if only we hold it
                     continue
                 data = x._data
                 if g.shape != data.shape:
@@ -307,15 +317,15 @@ def run_backward(outputs: Sequence[Tensor], grad_outputs: Sequence[Any], retain_
                 if step is not None:
                     tape.send(step, slot, x, g)
                 if x.grad_fn is not None:
-                    _send(grads, heap, x.grad_fn, g)
-                    if free:
-                        candidates.append(x)
+                    _send(queued, heap, x.grad_fn, g, x)
                 elif target_leaves is None or id(x) in target_leaves:
                     previous = leaf_grads.get(id(x))
                     leaf_grads[id(x)] = g if previous is None else previous + g
                     leaves[id(x)] = x
             if not retain_graph:
                 node.saved = node.arrays = None
+                if free and made is not None:  # every consumer of made has run
+                    _release(made, sends)
 
         for key, grad in leaf_grads.items():
             leaf = leaves[key]
@@ -326,8 +336,8 @@ def run_backward(outputs: Sequence[Tensor], grad_outputs: Sequence[Any], retain_
             else:
                 _retain(leaf, grad, create_graph, handed_out)
         if free:
-            x = grad = g = local = inputs = data = None  # this frame's last references
-            _release(candidates)
+            x = None  # this frame's last reference to an input
+            _release_constants(constants)
     finally:
         _state.enabled = previous_mode
         _resume_gc()
