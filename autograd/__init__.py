@@ -88,6 +88,7 @@ from autograd.ops import (
 )
 from autograd.random import get_generator, manual_seed
 from autograd.record import retain_grads
+from autograd.tracing import trace
 from autograd.viz import draw
 
 #: dtype names as PyTorch spells them: ``ag.zeros(3, dtype=ag.float32)``.
@@ -105,5 +106,5 @@ __all__ = [
     "no_grad", "norm", "ones", "ones_like", "permute", "pow", "prod", "rand", "randn", "relu",
     "reshape", "retain_grads", "round", "rsqrt", "set_default_dtype", "set_grad_enabled",
     "sigmoid", "sin", "sqrt", "squeeze", "stack", "std", "sum", "swapaxes", "take_along_axis",
-    "tanh", "tensor", "transpose", "var", "where", "zeros", "zeros_like",
+    "tanh", "tensor", "trace", "transpose", "var", "where", "zeros", "zeros_like",
 ]

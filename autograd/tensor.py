@@ -24,6 +24,10 @@ clock = itertools.count(1)
 #: The clock's reading at the latest in-place change of any tensor: inputs of a node made
 #: after it cannot have changed since, so backward checks versions only for older nodes.
 last_change = [0]
+#: Set by ``ag.trace`` while it records a step: called with the method's name whenever a
+#: tensor's value is read into Python (``bool``, ``item``, ``float``, ``int``), since a
+#: decision taken on that value is frozen into the trace.
+value_read_hook: Callable[[str], None] | None = None
 
 
 def as_array(data: Any, dtype: Any = None) -> np.ndarray:
@@ -167,6 +171,8 @@ class Tensor:
         return self._data
 
     def item(self) -> Any:
+        if value_read_hook is not None:
+            value_read_hook("item()")
         return self._data.item()
 
     def __array__(self, dtype: Any = None, copy: bool | None = None) -> np.ndarray:
@@ -181,12 +187,18 @@ class Tensor:
         return (self[i] for i in range(len(self._data)))
 
     def __bool__(self) -> bool:
+        if value_read_hook is not None:
+            value_read_hook("bool()")
         return bool(self._data)
 
     def __float__(self) -> float:
+        if value_read_hook is not None:
+            value_read_hook("float()")
         return float(self._data)
 
     def __int__(self) -> int:
+        if value_read_hook is not None:
+            value_read_hook("int()")
         return int(self._data)
 
     __hash__ = object.__hash__

@@ -1,0 +1,372 @@
+"""``ag.trace``: run a training step's graph once, then replay it as a flat list of calls.
+
+``step = ag.trace(fn)``, where ``fn(*args)`` computes a one-element loss, and
+``loss = step(*args)`` does what ``loss = fn(*args); loss.backward()`` does — the same
+forward values, the same gradients added into every leaf's ``.grad`` — without making a
+Tensor or a Function per op. The first call runs ``fn`` and keeps its graph as a list of
+steps: each node's op, and where each of its inputs comes from (an argument, a leaf tensor
+read afresh on every call so that optimizer updates are seen, a constant, or an earlier
+step's output). Later calls run each op's ``forward`` on arrays in that order, then each
+``backward`` in reverse, undoing broadcasting as the engine does (``unbroadcast``): the
+same chain rule, S13, minus the bookkeeping, which dominates small models.
+
+What a replay does not repeat is the Python in ``fn`` around the ops, so:
+
+- **Control flow is frozen.** An ``if`` or a loop count decided on a tensor's value is
+  taken as it was when tracing (reading a value then — ``bool``, ``item``, ``float``,
+  ``int`` — warns). So are Python numbers computed from data (``float(X.mean())``), and
+  checks ``fn`` makes on the data (labels in range) run only when tracing.
+- **Shapes re-trace.** A change of any argument's shape or dtype, of a non-array
+  argument's value, of a leaf's shape, dtype or ``requires_grad``, or of the ``train()`` /
+  ``eval()`` mode of a module ``fn`` calls (``model(x)``) runs ``fn`` again and re-traces.
+- **Randomness inside ops is fresh.** Dropout draws its mask in its op's ``forward``, so
+  every replay draws a new one, from the same generator in the same order as the plain
+  step (``ag.manual_seed`` gives identical masks).
+- **Arrays made inside ``fn`` are refused**, since a replay would reuse their first value:
+  an ndarray or NumPy scalar that is not an argument, or a constant tensor that only the
+  graph holds (a comparison ``x > 0``, ``ag.tensor(y)``): pass it as an argument instead.
+  A tensor that outlives ``fn`` (a parameter, a module's constant) is read afresh.
+- **Refused:** hooks on intermediate tensors, ``retain_grad()``, ``ag.retain_grads``,
+  non-leaf tensors as arguments; ``step`` under ``no_grad``. Leaf hooks run as in a plain
+  pass. Under ``detect_anomaly`` every call runs ``fn`` and ``backward`` plainly, so the
+  error can name the module. A traced step is for one thread at a time.
+"""
+
+from __future__ import annotations
+
+import importlib
+import sys
+import warnings
+from collections import Counter
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager, nullcontext
+from typing import Any, NamedTuple
+
+import numpy as np
+
+from autograd import function
+from autograd.engine import _retain, _run_hooks, topological_order, unbroadcast
+from autograd.grad_mode import _state
+from autograd.scopes import active_recorder, recording
+from autograd.tensor import Tensor
+
+# The module itself (``autograd.tensor`` is also the name of the function ``ag.tensor``).
+tensor_module = importlib.import_module("autograd.tensor")
+
+
+def trace(fn: Callable[..., Tensor]) -> Trace:
+    """A training step that records ``fn``'s graph once and replays it flat.
+
+    ``step = ag.trace(fn)``; ``loss = step(*args)`` returns ``fn(*args)`` (detached from
+    any graph) after adding ∂loss/∂leaf into every leaf's ``.grad``, exactly as
+    ``fn(*args).backward()`` would. See the module docstring for what re-traces, what is
+    frozen and what is refused.
+
+    Parameters
+    ----------
+    fn : callable
+        ``fn(*args)`` returns a one-element Tensor that requires grad (the loss). Arrays
+        and Tensors among ``args`` are read afresh on every call; any other argument is
+        part of the trace (a new value re-traces).
+    """
+    return Trace(fn)
+
+
+class Trace:
+    """The callable ``ag.trace`` returns; ``traces`` counts how often ``fn`` was traced."""
+
+    def __init__(self, fn: Callable[..., Tensor]) -> None:
+        self.fn = fn
+        self.traces = 0
+        self._plan: _Plan | None = None
+
+    def __call__(self, *args: Any) -> Tensor:
+        if not _state.enabled:
+            raise RuntimeError("trace: the step was called under no_grad, but it computes "
+                               "gradients; evaluate by calling fn (or the model) instead")
+        key = _signature(args)
+        if function.anomaly_check is not None:  # detect_anomaly: the plain pass names modules
+            loss = _checked_loss(self.fn(*args))
+            loss.backward()
+            return Tensor._make(loss._data)
+        plan = self._plan
+        if plan is not None and plan.key == key and plan.still_fits():
+            env, inputs = plan.forward(args)
+        else:
+            self._plan = None  # a failed trace leaves no stale plan behind
+            plan, env, inputs = self._trace(args, key)
+            self._plan = plan
+        plan.backward(env, inputs, args)
+        return Tensor._make(env[-1])
+
+    def _trace(self, args: tuple, key: tuple) -> tuple[_Plan, list, list]:
+        spy = _ModuleSpy(active_recorder())
+        with recording(spy), _warning_on_value_reads():
+            loss = _checked_loss(self.fn(*args))
+        self.traces += 1
+        return _Plan.record(loss, args, key, spy.modules)
+
+
+class _Step(NamedTuple):
+    """One node of the graph: its op, the places in env of its inputs, and ``sends``:
+    ``(position among the inputs, place in env)`` of each input that needs a gradient."""
+
+    node: Any
+    slots: tuple[int, ...]
+    sends: tuple[tuple[int, int], ...]
+
+
+class _Plan:
+    """The flattened graph. ``env`` (one list per call) holds the arguments, the leaves'
+    arrays, the constants and then each step's output, in that order."""
+
+    def __init__(self, key: tuple, leaves: list[Tensor], constants: list,
+                 steps: list[_Step], modules: list) -> None:
+        self.key = key
+        self.leaves = leaves
+        self.leaf_key = _leaf_signature(leaves)
+        self.constants = constants
+        self.steps = steps
+        self.modules = modules
+        self.training = tuple(m.training for m in modules)
+
+    def still_fits(self) -> bool:
+        """Leaves and module modes as when traced (a change re-traces)."""
+        return (_leaf_signature(self.leaves) == self.leaf_key
+                and tuple(m.training for m in self.modules) == self.training)
+
+    def forward(self, args: tuple) -> tuple[list, list]:
+        """Run every op's forward on arrays: env (the loss last), and each step's inputs."""
+        env = [a._data if isinstance(a, Tensor) else a for a in args]
+        env += [t._data for t in self.leaves]
+        env += self.constants
+        inputs = []
+        previous = _state.enabled
+        _state.enabled = False
+        try:
+            for node, slots, _ in self.steps:
+                arrays = [env[i] for i in slots]
+                out = node.forward(*arrays)
+                env.append(out if type(out) is np.ndarray else np.asarray(out))
+                inputs.append(arrays)
+        finally:
+            _state.enabled = previous
+        return env, inputs
+
+    def backward(self, env: list, inputs: list, args: tuple) -> None:
+        """The chain rule backwards through the steps, as the engine's plain pass does it
+        (same order, so the same sums), then the leaves' gradients into ``.grad``."""
+        grads: list[Any] = [None] * len(env)
+        grads[-1] = np.ones_like(env[-1])
+        handed_out = {id(grads[-1])}  # as the engine: never a .grad itself
+        first = len(env) - len(self.steps)  # the place of the first step's output
+        previous = _state.enabled
+        _state.enabled = False
+        try:
+            for k in range(len(self.steps) - 1, -1, -1):
+                grad = grads[first + k]
+                if grad is None:
+                    continue
+                grads[first + k] = None
+                node, _, sends = self.steps[k]
+                arrays = inputs[k]
+                local = node.backward(grad, *arrays)
+                for position, i in sends:
+                    g = local[position]
+                    if g is None:
+                        continue
+                    x = arrays[position]
+                    if g.shape != x.shape:
+                        g = unbroadcast(g, x.shape)
+                    if g.dtype != x.dtype:
+                        g = g.astype(x.dtype)
+                    grads[i] = g if grads[i] is None else grads[i] + g
+            for leaf, grad in zip([*args, *self.leaves], grads):
+                if grad is not None:
+                    if leaf._hooks:
+                        grad = _run_hooks(leaf, grad, False)
+                    _retain(leaf, grad, False, handed_out)
+        finally:
+            _state.enabled = previous
+
+    @classmethod
+    def record(cls, loss: Tensor, args: tuple, key: tuple, modules: list
+               ) -> tuple[_Plan, list, list]:
+        """The plan of ``loss``'s graph, and the env and steps' inputs of the run that
+        made it."""
+        nodes = sorted(topological_order([loss.grad_fn]), key=lambda node: node.sequence)
+        position = {node: k for k, node in enumerate(nodes)}
+        tensor_args = {id(a): i for i, a in enumerate(args) if isinstance(a, Tensor)}
+        array_args = {id(a._data if isinstance(a, Tensor) else a): i
+                      for i, a in enumerate(args) if isinstance(a, Tensor | np.ndarray)}
+        uses = Counter(id(x) for node in nodes for x in node.inputs)
+        leaves: dict[int, int] = {}  # id(leaf) → its index among the leaves
+        leaf_tensors: list[Tensor] = []
+        constants: list = []
+        outputs: list[Any] = [None] * (len(nodes) - 1) + [loss._data]
+
+        def source(node: Any, x: Any) -> tuple[str, int]:
+            """Where input ``x`` of ``node`` comes from: ("arg" | "leaf" | "constant" |
+            "step", its index there)."""
+            if isinstance(x, Tensor):
+                if x.grad_fn is not None:
+                    outputs[position[x.grad_fn]] = x._data
+                    return "step", position[x.grad_fn]
+                if id(x) in tensor_args:
+                    return "arg", tensor_args[id(x)]
+                if id(x._data) in array_args and not x._requires_grad:
+                    return "arg", array_args[id(x._data)]  # wraps an argument's array
+                if id(x) not in leaves:
+                    _refuse_temporary(node, x, uses[id(x)])
+                    leaves[id(x)] = len(leaf_tensors)
+                    leaf_tensors.append(x)
+                return "leaf", leaves[id(x)]
+            if id(x) in array_args:
+                return "arg", array_args[id(x)]
+            _refuse_arrays(node, x)
+            constants.append(x)
+            return "constant", len(constants) - 1
+
+        rows = []
+        for node in nodes:
+            _refuse_recording(node)
+            rows.append([source(node, x) for x in node.inputs])
+        offsets = {"arg": 0, "leaf": len(args), "constant": len(args) + len(leaf_tensors),
+                   "step": len(args) + len(leaf_tensors) + len(constants)}
+        steps = []
+        for node, row in zip(nodes, rows):
+            slots = tuple(offsets[kind] + i for kind, i in row)
+            sends = tuple((k, slots[k]) for k, needed in enumerate(node.needs_input_grad)
+                          if needed)
+            steps.append(_Step(node, slots, sends))
+        env = [a._data if isinstance(a, Tensor) else a for a in args]
+        env += [t._data for t in leaf_tensors] + constants + outputs
+        inputs = [[env[i] for i in step.slots] for step in steps]
+        for node in nodes:
+            node.arrays = None  # the replay hands each op its arrays itself
+        return cls(key, leaf_tensors, constants, steps, modules), env, inputs
+
+
+def _signature(args: tuple) -> tuple:
+    """What a trace is valid for: each array's or tensor's shape and dtype (and whether a
+    tensor requires grad), any other argument's value."""
+    key = []
+    for i, a in enumerate(args):
+        if isinstance(a, Tensor):
+            if a.grad_fn is not None:
+                raise RuntimeError(
+                    f"trace: argument {i} is the result of {a.grad_fn.name}, but a traced "
+                    "step cannot backpropagate into a graph made before it; pass a leaf "
+                    "tensor (x.detach()) or an array")
+            key.append((Tensor, a._data.shape, a._data.dtype, a._requires_grad))
+        elif isinstance(a, np.ndarray):
+            key.append((np.ndarray, a.shape, a.dtype))
+        else:
+            key.append((type(a), a))
+    return tuple(key)
+
+
+def _leaf_signature(leaves: list[Tensor]) -> tuple:
+    return tuple((t._data.shape, t._data.dtype, t._requires_grad) for t in leaves)
+
+
+def _checked_loss(loss: Any) -> Tensor:
+    """``loss`` if it is a one-element tensor made by ops from tensors that require grad."""
+    if isinstance(loss, Tensor) and loss.size == 1 and loss.grad_fn is not None:
+        return loss
+    got = (f"a tensor of shape {loss.shape}"
+           + ("" if loss.requires_grad else " that does not require grad")
+           if isinstance(loss, Tensor) else type(loss).__name__)
+    raise RuntimeError("trace: fn must return the loss, a one-element Tensor computed by "
+                       f"ops from tensors that require grad; got {got}")
+
+
+def _refuse_recording(node: Any) -> None:
+    """A replay makes no tensors, so it cannot serve hooks or keep gradients on them."""
+    if node._hooks:
+        raise RuntimeError(
+            f"trace: fn registered a hook on the result of {node.name}; a replayed step "
+            "makes no intermediate tensors to call it on (hooks on leaves do run): "
+            "register it on a leaf, or call fn without ag.trace")
+    if node.retained is not None or node.tape is not None:
+        what = "ag.retain_grads" if node.tape is not None else "retain_grad()"
+        raise RuntimeError(
+            f"trace: fn called {what} (on the result of {node.name}), but a replayed "
+            "step keeps no intermediate values or gradients; call fn without ag.trace "
+            "to look at them")
+
+
+#: References to a tensor that only the graph holds, besides one per use by a node: the
+#: loop variable in ``record``, the arguments of ``source`` and of this function, and
+#: getrefcount's own (a test makes sure a temporary is caught).
+_OWN_REFERENCES = 4
+
+
+def _refuse_temporary(node: Any, x: Tensor, uses: int) -> None:
+    """A leaf that nothing but the graph holds was made inside fn: refuse it."""
+    if sys.getrefcount(x) <= uses + _OWN_REFERENCES:
+        kind = "tensor that requires grad" if x._requires_grad else "constant tensor"
+        raise RuntimeError(
+            f"trace: {node.name} received a {kind} of shape {x.shape} made inside fn "
+            "(from NumPy work on an argument, a comparison such as x > 0, ag.tensor(...)), "
+            "so a replay would reuse its first value; compute it from the arguments with "
+            "ops, pass it as an argument, or create it outside fn")
+
+
+def _refuse_arrays(node: Any, x: Any) -> None:
+    """An array (or NumPy scalar) made inside fn would be frozen at its first value."""
+    for a in _arrays_in(x):
+        raise RuntimeError(
+            f"trace: {node.name} received an array of shape {np.shape(a)} (dtype "
+            f"{a.dtype}) made inside fn, not an argument of the step, so a replay would "
+            "reuse its first value; pass it to the step as an argument (a constant: keep "
+            "it in a Tensor created outside fn)")
+
+
+def _arrays_in(x: Any) -> Iterator[Any]:
+    if isinstance(x, np.ndarray | np.generic):
+        yield x
+    elif isinstance(x, tuple | list):
+        for y in x:
+            yield from _arrays_in(y)
+
+
+class _ModuleSpy:
+    """The module recorder while ``fn`` is traced: notes each module called and all its
+    submodules (their train/eval modes are part of the trace), and passes each call on
+    to the recorder of a drawing, if one is active."""
+
+    def __init__(self, outer: Any) -> None:
+        self.outer = outer
+        self.seen: dict[int, Any] = {}
+
+    @property
+    def modules(self) -> list:
+        return list(self.seen.values())
+
+    def current(self) -> Any:
+        return None if self.outer is None else self.outer.current()
+
+    def enter(self, module: Any) -> Any:
+        if id(module) not in self.seen:
+            for m in module.modules():
+                self.seen.setdefault(id(m), m)
+        return nullcontext() if self.outer is None else self.outer.enter(module)
+
+
+@contextmanager
+def _warning_on_value_reads() -> Iterator[None]:
+    previous = tensor_module.value_read_hook
+    tensor_module.value_read_hook = _warn_value_read
+    try:
+        yield
+    finally:
+        tensor_module.value_read_hook = previous
+
+
+def _warn_value_read(how: str) -> None:
+    warnings.warn(
+        f"ag.trace: fn read a tensor's value ({how}) while its step was being traced; a "
+        "replay does not run fn's Python, so a decision taken on this value stays as it "
+        "was now; keep value-dependent Python out of a traced fn, or call fn without "
+        "ag.trace", UserWarning, stacklevel=3)
