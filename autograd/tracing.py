@@ -1,35 +1,12 @@
 """``ag.trace``: run a training step's graph once, then replay it as a flat list of calls.
 
-``step = ag.trace(fn)``, where ``fn(*args)`` computes a one-element loss, and
-``loss = step(*args)`` does what ``loss = fn(*args); loss.backward()`` does — the same
-forward values, the same gradients added into every leaf's ``.grad`` — without making a
-Tensor or a Function per op. The first call runs ``fn`` and keeps its graph as a list of
-steps: each node's op, and where each of its inputs comes from (an argument, a leaf tensor
-read afresh on every call so that optimizer updates are seen, a constant, or an earlier
-step's output). Later calls run each op's ``forward`` on arrays in that order, then each
-``backward`` in reverse, undoing broadcasting as the engine does (``unbroadcast``): the
-same chain rule, S13, minus the bookkeeping, which dominates small models.
-
-What a replay does not repeat is the Python in ``fn`` around the ops, so:
-
-- **Control flow is frozen.** An ``if`` or a loop count decided on a tensor's value is
-  taken as it was when tracing (reading a value then — ``bool``, ``item``, ``float``,
-  ``int`` — warns). So are Python numbers computed from data (``float(X.mean())``), and
-  checks ``fn`` makes on the data (labels in range) run only when tracing.
-- **Shapes re-trace.** A change of any argument's shape or dtype, of a non-array
-  argument's value, of a leaf's shape, dtype or ``requires_grad``, or of the ``train()`` /
-  ``eval()`` mode of a module ``fn`` calls (``model(x)``) runs ``fn`` again and re-traces.
-- **Randomness inside ops is fresh.** Dropout draws its mask in its op's ``forward``, so
-  every replay draws a new one, from the same generator in the same order as the plain
-  step (``ag.manual_seed`` gives identical masks).
-- **Arrays made inside ``fn`` are refused**, since a replay would reuse their first value:
-  an ndarray or NumPy scalar that is not an argument, or a constant tensor that only the
-  graph holds (a comparison ``x > 0``, ``ag.tensor(y)``): pass it as an argument instead.
-  A tensor that outlives ``fn`` (a parameter, a module's constant) is read afresh.
-- **Refused:** hooks on intermediate tensors, ``retain_grad()``, ``ag.retain_grads``,
-  non-leaf tensors as arguments; ``step`` under ``no_grad``. Leaf hooks run as in a plain
-  pass. Under ``detect_anomaly`` every call runs ``fn`` and ``backward`` plainly, so the
-  error can name the module. A traced step is for one thread at a time.
+The first call runs ``fn`` and keeps its graph as a list of steps: each node's op, and
+where each of its inputs comes from — an argument, a leaf tensor (read afresh on every
+call, so that optimizer updates are seen), a constant, or an earlier step's output. Later
+calls run each op's ``forward`` on arrays in that order, then each ``backward`` in reverse,
+undoing broadcasting as the engine does (``unbroadcast``) and in the engine's order, so
+the sums come out the same: S13's chain rule without making a Tensor or a Function per
+op, which is most of the cost of a small model's step.
 """
 
 from __future__ import annotations
@@ -57,17 +34,40 @@ tensor_module = importlib.import_module("autograd.tensor")
 def trace(fn: Callable[..., Tensor]) -> Trace:
     """A training step that records ``fn``'s graph once and replays it flat.
 
-    ``step = ag.trace(fn)``; ``loss = step(*args)`` returns ``fn(*args)`` (detached from
-    any graph) after adding ∂loss/∂leaf into every leaf's ``.grad``, exactly as
-    ``fn(*args).backward()`` would. See the module docstring for what re-traces, what is
-    frozen and what is refused.
+    ``step = ag.trace(fn)``; ``loss = step(*args)`` adds ∂loss/∂leaf into every leaf's
+    ``.grad`` exactly as ``fn(*args).backward()`` would, and returns the loss (with no
+    graph). The first call runs ``fn``; later ones replay its ops on arrays.
 
     Parameters
     ----------
     fn : callable
         ``fn(*args)`` returns a one-element Tensor that requires grad (the loss). Arrays
-        and Tensors among ``args`` are read afresh on every call; any other argument is
-        part of the trace (a new value re-traces).
+        and Tensors among the arguments are read afresh on every call; any other argument
+        (a number, a string) is part of the trace.
+
+    Notes
+    -----
+    A replay does not run the Python in ``fn`` around the ops, so:
+
+    - **Control flow is frozen.** An ``if`` or a loop count decided on a tensor's value
+      stays as it was when tracing (reading a value then — ``bool``, ``item``, ``float``,
+      ``int`` — warns); so do Python numbers computed from data (``float(X.mean())``),
+      and checks that ``fn`` makes on the data (labels in range) run only when tracing.
+    - **Changes re-trace:** an argument's shape or dtype, a non-array argument's value, a
+      leaf's shape, dtype or ``requires_grad``, the ``train()``/``eval()`` mode of a
+      module ``fn`` calls (``model(x)``) or of its submodules.
+    - **Randomness inside ops is fresh:** Dropout draws its mask in its op's ``forward``,
+      so each replay draws a new one, in the plain step's order (``ag.manual_seed``
+      gives the same masks).
+    - **Values made inside fn are refused** (``RuntimeError`` naming the op and shape),
+      since a replay would reuse their first value: an ndarray or NumPy scalar that is
+      not an argument (NumPy work on the batch), a constant tensor that only the graph
+      holds (a comparison ``x > 0``, ``ag.tensor(y)``). Pass them as arguments. A tensor
+      that outlives ``fn`` (a parameter, a module's constant) is read afresh.
+    - **Also refused:** hooks on intermediate tensors, ``retain_grad()``,
+      ``ag.retain_grads``, an argument that has a graph, a call under ``no_grad``. Hooks
+      on leaves run. Under ``detect_anomaly`` each call runs ``fn`` and ``backward``
+      plainly, so that the error names the module. One thread at a time per step.
     """
     return Trace(fn)
 

@@ -7,7 +7,9 @@ Workloads (issue 10's names):
   backward (NumPy: forward only, the floor);
 - W2: one step of micrograd's moons demo, MLP 2-16-16-1 (ReLU), max-margin loss + L2,
   SGD, full batch of 100, float64;
-- W3: one SGD step of the digits MLP 64-128-64-10 (ReLU, cross-entropy), batch 64, float32.
+- W3: one SGD step of the digits MLP 64-128-64-10 (ReLU, cross-entropy), batch 64, float32;
+- W2t, W3t: W2 and W3 with our forward and backward traced once and replayed
+  (``ag.trace``); NumPy and PyTorch run as in W2 and W3.
 
 Each (workload, implementation) runs twice under callgrind with collection switched on
 only for the timed steps (``--instr-atstart=no``, then ``callgrind_control -i on``), for
@@ -149,7 +151,44 @@ def digits(impl: str) -> Callable[[], None]:
     return lambda: step(next(counter))
 
 
-WORKLOADS = {"W1": (chain, CHAIN, "op"), "W2": (moons, 1, "step"), "W3": (digits, 1, "step")}
+def moons_traced(impl: str) -> Callable[[], None]:
+    """W2t: W2 with our step traced (bench_nn.moons_loss under ag.trace)."""
+    if impl != "ours":
+        return moons(impl)
+    import bench_nn
+
+    import autograd as ag
+    import nn.data as data
+    from nn.optim import SGD
+    X, labels = data.moons(100, noise=0.1, seed=1)
+    y = (2 * labels - 1).astype(np.float64)[:, None]
+    model = bench_nn.build([2, 16, 16, 1], np.float64)
+    optimizer = SGD(model.parameters(), lr=0.05)
+    forward_backward = ag.trace(lambda X, y: bench_nn.moons_loss(model, X, y))
+
+    def step() -> None:
+        optimizer.zero_grad()
+        forward_backward(X, y)
+        optimizer.step()
+    return step
+
+
+def digits_traced(impl: str) -> Callable[[], None]:
+    """W3t: W3 with our step traced (bench_nn.ours_traced_step)."""
+    if impl != "ours":
+        return digits(impl)
+    import bench_nn
+
+    from nn import functional as F
+    model = bench_nn.build([64, 128, 64, 10], np.float32)
+    step = bench_nn.ours_traced_step(model, bench_nn.make_optimizer("sgd", model.parameters()),
+                                     bench_nn.digits_batches(), F.cross_entropy)
+    counter = iter(range(10**9))
+    return lambda: step(next(counter))
+
+
+WORKLOADS = {"W1": (chain, CHAIN, "op"), "W2": (moons, 1, "step"), "W3": (digits, 1, "step"),
+             "W2t": (moons_traced, 1, "step"), "W3t": (digits_traced, 1, "step")}
 
 
 def child(workload: str, impl: str, steps: int) -> None:

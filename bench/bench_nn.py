@@ -91,6 +91,24 @@ def ours_step(model: MLP, optimizer, batches, loss_fn) -> Callable[[int], None]:
     return step
 
 
+def ours_traced_step(model: MLP, optimizer, batches, loss_fn) -> Callable[[int], None]:
+    """``ours_step`` with forward and backward traced once and replayed (``ag.trace``); the
+    batch is the traced function's argument."""
+    forward_backward = ag.trace(lambda X, y: loss_fn(model(X), y))
+
+    def step(i: int) -> None:
+        optimizer.zero_grad()
+        forward_backward(*batches[i % len(batches)])
+        optimizer.step()
+    return step
+
+
+def moons_loss(model: MLP, X, y):
+    """micrograd's max-margin loss with its L2 penalty."""
+    margins = F.relu(1 - model(X) * y).mean()
+    return margins + 1e-4 * sum((p * p).sum() for p in model.parameters())
+
+
 def make_optimizer(name: str, params):
     return Adam(params, lr=LR) if name == "adam" else SGD(params, lr=LR)
 
@@ -176,6 +194,15 @@ def report(label: str, times: dict[str, float]) -> None:
     print(" | ".join(parts))
 
 
+def report_with_traced(label: str, times: dict[str, float]) -> None:
+    """``report``, then a row for "ours traced" (if timed) against the same others."""
+    traced = times.pop("ours traced", None)
+    others = {name: value for name, value in times.items() if name != "ours"}
+    report(label, times)
+    if traced is not None:
+        report(f"{label} traced", {"ours": traced, **others})
+
+
 def mlp_benchmark(label: str, sizes: list[int], batches, n_steps: int, repeats: int) -> None:
     for optimizer in ("sgd", "adam"):
         model = build(sizes, np.float32)
@@ -184,10 +211,15 @@ def mlp_benchmark(label: str, sizes: list[int], batches, n_steps: int, repeats: 
         steps = {"ours": ours_step(model, make_optimizer(optimizer, model.parameters()),
                                    batches, F.cross_entropy),
                  "numpy": lambda i, hand=hand: hand.step(*batches[i % len(batches)])}
+        if optimizer == "sgd":
+            traced = build(sizes, np.float32)
+            steps["ours traced"] = ours_traced_step(
+                traced, make_optimizer(optimizer, traced.parameters()), batches,
+                F.cross_entropy)
         if torch is not None:
             steps["torch"] = torch_step(params, optimizer, batches,
                                         torch.nn.functional.cross_entropy)
-        report(f"{label} {optimizer}", best_times(steps, n_steps, repeats))
+        report_with_traced(f"{label} {optimizer}", best_times(steps, n_steps, repeats))
 
 
 def digits_batches(batch_size: int = 64) -> list[tuple[np.ndarray, np.ndarray]]:
@@ -219,6 +251,16 @@ def moons_benchmark(n_steps: int, repeats: int) -> None:
         optimizer.step()
 
     steps = {"ours": ours}
+    traced = build([2, 16, 16, 1], np.float64)
+    traced_optimizer = SGD(traced.parameters(), lr=0.05)
+    traced_step = ag.trace(lambda X, y: moons_loss(traced, X, y))
+
+    def ours_traced(_: int) -> None:
+        traced_optimizer.zero_grad()
+        traced_step(X, y)
+        traced_optimizer.step()
+
+    steps["ours traced"] = ours_traced
     if torch is not None:
         net = torch_mlp(params)
         opt = torch.optim.SGD(net.parameters(), lr=0.05)
@@ -232,7 +274,8 @@ def moons_benchmark(n_steps: int, repeats: int) -> None:
             opt.step()
 
         steps["torch"] = theirs
-    report("moons 2-16-16-1 max-margin, full batch", best_times(steps, n_steps, repeats))
+    report_with_traced("moons 2-16-16-1 max-margin, full batch",
+                       best_times(steps, n_steps, repeats))
 
 
 def rss_bytes() -> int:
