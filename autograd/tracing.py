@@ -149,6 +149,9 @@ class _Plan:
                 out = node.forward(*arrays)
                 env.append(out if type(out) is np.ndarray else np.asarray(out))
                 inputs.append(arrays)
+        except (ValueError, IndexError) as error:  # bad data that fn's checks would catch
+            raise type(error)(f"trace: {node.name} failed in a replay: {error} (the checks "
+                              "fn makes on the data ran only when it was traced)") from None
         finally:
             _state.enabled = previous
         return env, inputs
@@ -307,10 +310,11 @@ def _refuse_temporary(node: Any, x: Tensor, uses: int) -> None:
     if sys.getrefcount(x) <= uses + _OWN_REFERENCES:
         kind = "tensor that requires grad" if x._requires_grad else "constant tensor"
         raise RuntimeError(
-            f"trace: {node.name} received a {kind} of shape {x.shape} made inside fn "
-            "(from NumPy work on an argument, a comparison such as x > 0, ag.tensor(...)), "
-            "so a replay would reuse its first value; compute it from the arguments with "
-            "ops, pass it as an argument, or create it outside fn")
+            f"trace: {node.name} received a {kind} of shape {x.shape} that only the graph "
+            "holds (made inside fn: from an array that is not an argument, a comparison "
+            "such as x > 0, ag.tensor(...)), so a replay would reuse its first value; "
+            "compute it from the arguments with ops, pass it as an argument, or create it "
+            "outside fn")
 
 
 def _refuse_arrays(node: Any, x: Any) -> None:
@@ -318,9 +322,9 @@ def _refuse_arrays(node: Any, x: Any) -> None:
     for a in _arrays_in(x):
         raise RuntimeError(
             f"trace: {node.name} received an array of shape {np.shape(a)} (dtype "
-            f"{a.dtype}) made inside fn, not an argument of the step, so a replay would "
-            "reuse its first value; pass it to the step as an argument (a constant: keep "
-            "it in a Tensor created outside fn)")
+            f"{a.dtype}) that is not an argument of the step (made inside fn, or read by "
+            "fn from outside), so a replay would reuse its first value; pass it to the "
+            "step as an argument (a constant: keep it in a Tensor created outside fn)")
 
 
 def _arrays_in(x: Any) -> Iterator[Any]:

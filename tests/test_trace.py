@@ -277,10 +277,15 @@ def test_an_argument_with_a_graph_is_refused():
         ag.trace(lambda x: (x * w).sum())(w * 2)
 
 
+OUTSIDE = np.ones((2, 3))
+
+
 @pytest.mark.parametrize("fn, message", [
     (lambda x: (w * (x * 2)).sum(), r"array of shape \(3,\)"),           # NumPy on an argument
     (lambda x: (w * x.mean()).sum(), r"array of shape \(\)"),            # a NumPy scalar
+    (lambda x: (w * OUTSIDE).sum(), r"array of shape \(2, 3\)"),         # not an argument
     (lambda x: (w * ag.tensor(x)).sum(), r"constant tensor of shape \(3,\)"),
+    (lambda x: (w * ag.Tensor(OUTSIDE)).sum(), r"constant tensor of shape \(2, 3\)"),
     (lambda x: ag.where(w * x > 1, w, 0).sum(), r"constant tensor of shape \(3,\)"),
     (lambda x: (ag.Tensor(x, requires_grad=True) * w).sum(), "tensor that requires grad"),
 ])
@@ -322,3 +327,11 @@ def test_under_detect_anomaly_the_step_runs_plainly_and_names_the_op():
             FloatingPointError, match="log"):
         step()
     assert step.traces == 0
+
+
+def test_bad_data_in_a_replay_raises_naming_the_op():
+    model = nn.Linear(2, 3)
+    step = ag.trace(lambda X, labels: F.cross_entropy(model(X), labels))
+    step(np.ones((2, 2)), np.array([0, 2]))
+    with pytest.raises(IndexError, match="trace: cross_entropy failed in a replay"):
+        step(np.ones((2, 2)), np.array([0, 3]))  # the label check ran only when tracing
