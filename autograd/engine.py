@@ -19,7 +19,6 @@ import heapq
 import math
 import sys
 import threading
-from collections import Counter
 from collections.abc import Sequence
 from typing import Any
 
@@ -110,7 +109,7 @@ def initial_gradient(output: Tensor, gradient: Any, op: str = "backward") -> Ten
                 f"{op}: gradient= is needed for an output of shape {output.shape} (it can "
                 "be omitted only for a one-element output)"
             )
-        return Tensor._make(np.ones_like(output._data))
+        return Tensor._make(np.ones(output._data.shape, output._data.dtype))
     grad = gradient if isinstance(gradient, Tensor) else Tensor(gradient, dtype=output.dtype)
     if grad.shape != output.shape:
         raise ValueError(
@@ -183,7 +182,9 @@ def _release(tensor: Tensor, holders: int) -> None:
 def _release_constants(constants: list[Tensor]) -> None:
     """``_release`` each constant input (a tensor that needs no gradient) once the pass is
     over; ``constants`` has one entry per use by a node that ran."""
-    uses = Counter(map(id, constants))
+    uses: dict[int, int] = {}
+    for x in constants:
+        uses[id(x)] = uses.get(id(x), 0) + 1
     for x in constants:
         n = uses.pop(id(x), 0)  # each tensor once
         if n:  # n input slots and n list entries hold it: 2n holders
@@ -335,7 +336,7 @@ def run_backward(outputs: Sequence[Tensor], grad_outputs: Sequence[Any], retain_
                 results[key] = grad
             else:
                 _retain(leaf, grad, create_graph, handed_out)
-        if free:
+        if constants:
             x = None  # this frame's last reference to an input
             _release_constants(constants)
     finally:

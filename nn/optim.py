@@ -55,6 +55,7 @@ class Optimizer:
         if not seen:
             raise ValueError(f"{op}: got an empty parameter list")
         self.state: list[dict[str, np.ndarray]] = [{} for _ in self.params]
+        self._checked: dict[int, dict[str, Any]] = {}  # id(group) → options last checked
 
     def _group(self, where: str, group: Any, seen: set[int]) -> dict[str, Any]:
         """A checked parameter group: its own parameters (each in no other group) and
@@ -121,35 +122,36 @@ class Optimizer:
         work, problems = [], []
         index = 0
         for g, group in enumerate(self.param_groups):
-            options = {name: group.get(name) for name in self.defaults}
-            group.update(self.check_options(f"{op} (param group {g})", options))
+            self._check_group(f"{op} (param group {g})", group)
             for p in group["params"]:
-                grad = p.grad if p.requires_grad else None
+                grad = p._grad if p._requires_grad else None
                 if grad is not None:
-                    grad = self._gradient(index, p, grad, problems)
+                    grad = grad._data if isinstance(grad, Tensor) else np.asarray(grad)
+                    if grad.dtype.kind not in "biuf" or grad.shape != p._data.shape:
+                        problems.append(self._gradient_problem(index, p, grad))
                     work.append((p, grad, self.state[index], group))
                 index += 1
         if problems:
             raise ValueError(f"{op}: " + "; ".join(problems)
                              + " (no parameter was changed)")
         for p, grad, state, group in work:
-            data = p.data
+            data = p._data
             data -= self.update(data, grad, state, group)  # same_kind casting into p's dtype
             p.mark_changed()
 
+    def _check_group(self, where: str, group: dict[str, Any]) -> None:
+        """Check a group's options again if they were edited since the last check."""
+        options = {name: group.get(name) for name in self.defaults}
+        if self._checked.get(id(group)) != options:
+            group.update(self.check_options(where, options))
+            self._checked[id(group)] = {name: group[name] for name in self.defaults}
+
     @staticmethod
-    def _gradient(index: int, p: Tensor, grad: Any, problems: list[str]) -> np.ndarray:
-        grad = grad.data if isinstance(grad, Tensor) else np.asarray(grad)
-        if grad.dtype.kind in "biuf" and grad.shape == p.shape:
-            return grad
+    def _gradient_problem(index: int, p: Tensor, grad: np.ndarray) -> str:
         name = f"parameter {index}" + (f" ({p.name})" if p.name else "")
         if grad.dtype.kind not in "biuf":
-            problems.append(f"the gradient of {name} has dtype {grad.dtype}, not a real "
-                            "number type")
-        else:
-            problems.append(f"the gradient of {name} has shape {grad.shape}, the parameter "
-                            f"{p.shape}")
-        return grad
+            return f"the gradient of {name} has dtype {grad.dtype}, not a real number type"
+        return f"the gradient of {name} has shape {grad.shape}, the parameter {p.shape}"
 
     def update(self, p: np.ndarray, g: np.ndarray, state: dict, group: dict) -> np.ndarray:
         """The amount to subtract from ``p`` given its gradient ``g`` and its group's

@@ -23,11 +23,11 @@ class CrossEntropy(Function):
     def forward(self, logits, labels, reduction):
         shifted = _shifted(logits, 1)  # z − max z: same softmax, no overflow
         e = np.exp(shifted)
-        total = e.sum(axis=1, keepdims=True)
-        rows = np.arange(len(labels))
-        picked = shifted[rows, labels] - np.log(total[:, 0])  # log softmax(zᵢ)[cᵢ]
+        total = np.add.reduce(e, axis=1, keepdims=True)
         self.saved = (e / total,)  # softmax(z), for the backward of a plain pass
-        loss = -picked.sum()
+        # Σᵢ −log softmax(zᵢ)[cᵢ] = Σᵢ log Σₖ e^zᵢₖ − Σᵢ zᵢcᵢ (on the shifted z)
+        picked = shifted[np.arange(len(labels)), labels]
+        loss = np.add.reduce(np.log(total), axis=None) - np.add.reduce(picked)
         return loss / len(labels) if reduction == "mean" else loss
 
     def backward(self, grad, logits, labels, reduction):

@@ -4,6 +4,7 @@ reduced axes: equally for sum and mean, onto the extreme entries for max and min
 from __future__ import annotations
 
 import builtins
+import math
 import warnings
 
 import numpy as np
@@ -11,6 +12,7 @@ import numpy as np
 from autograd.errors import shown
 from autograd.function import Function
 from autograd.ops.elementwise import abs, sqrt
+from autograd.tensor import Tensor
 
 
 def is_integer(x) -> bool:
@@ -40,13 +42,23 @@ class Reduction(Function):
     """Shared bookkeeping: which axes are reduced, and the shape with them kept as 1s."""
 
     def setup(self, a: np.ndarray, axis, keepdims: bool) -> tuple[int, ...]:
-        self.axes = normalize_axis(axis, a.ndim, self.name)
-        self.kept_shape = tuple(1 if i in self.axes else n for i, n in enumerate(a.shape))
+        if axis is None:  # every axis: the common case, kept short
+            self.axes, self.kept_shape = tuple(range(a.ndim)), (1,) * a.ndim
+        else:
+            self.axes = normalize_axis(axis, a.ndim, self.name)
+            self.kept_shape = tuple(1 if i in self.axes else n for i, n in enumerate(a.shape))
         return self.axes
 
     def spread(self, grad, a):
-        """The gradient of the reduced output, broadcast back over the input ``a``."""
-        return np.broadcast_to(grad.reshape(self.kept_shape), a.shape)
+        """The gradient of the reduced output, repeated over the reduced axes of ``a``:
+        on Tensors the broadcast op (recorded for ``create_graph``); on arrays a filled
+        array, which NumPy makes faster than a broadcast view."""
+        grad = grad.reshape(self.kept_shape)
+        if isinstance(grad, Tensor):
+            return np.broadcast_to(grad, a.shape)
+        spread = np.empty(a.shape, grad.dtype)
+        spread[...] = grad
+        return spread
 
 
 class Sum(Reduction):
@@ -54,7 +66,7 @@ class Sum(Reduction):
     formula = "∂(Σᵢ aᵢ)/∂aᵢ = 1"
 
     def forward(self, a, axis, keepdims):
-        return np.sum(a, axis=self.setup(a, axis, keepdims), keepdims=keepdims)
+        return np.add.reduce(a, axis=self.setup(a, axis, keepdims), keepdims=keepdims)
 
     def backward(self, grad, a, axis, keepdims):
         return self.spread(grad, a), None, None
@@ -66,7 +78,7 @@ class Mean(Reduction):
 
     def forward(self, a, axis, keepdims):
         axes = self.setup(a, axis, keepdims)
-        self.count = int(np.prod([a.shape[i] for i in axes]))
+        self.count = math.prod([a.shape[i] for i in axes])
         return np.mean(a, axis=axes, keepdims=keepdims)
 
     def backward(self, grad, a, axis, keepdims):
@@ -127,7 +139,7 @@ def _product_of_others(a, axes):
     kept = [i for i in range(a.ndim) if i not in axes]
     order = kept + list(axes)
     moved = a.transpose(order)
-    k = int(np.prod([a.shape[i] for i in axes]))
+    k = math.prod([a.shape[i] for i in axes])
     rows = moved.reshape((*moved.shape[:len(kept)], 1, k))
     others = np.where(np.eye(k, dtype=bool), 1.0, rows).prod(axis=-1)
     return others.reshape(moved.shape).transpose(tuple(np.argsort(order)))
@@ -195,7 +207,7 @@ def var(a, axis=None, keepdims=False, ddof=0):
     from the chain rule rather than a formula of its own. With ddof ≥ n there are no
     degrees of freedom left: the divisor is 0 and the result inf (nan for constant
     entries), with a warning, as NumPy and PyTorch give."""
-    n = int(np.prod([a.shape[i] for i in normalize_axis(axis, a.ndim, "var")]))
+    n = math.prod([a.shape[i] for i in normalize_axis(axis, a.ndim, "var")])
     if n - ddof <= 0:
         warnings.warn(f"var: ddof={ddof} leaves no degrees of freedom for {n} entries; the "
                       "result is inf", RuntimeWarning, stacklevel=2)

@@ -11,7 +11,7 @@ from autograd.function import Function
 def _shifted(a: np.ndarray, axis: int | None) -> np.ndarray:
     """a − max(a) along ``axis``: same softmax, and e^(·) ≤ 1 never overflows. An empty
     tensor has nothing to shift (its softmax is empty, as PyTorch's)."""
-    return a - np.max(a, axis=axis, keepdims=True) if a.size else a
+    return a - np.maximum.reduce(a, axis=axis, keepdims=True) if a.size else a
 
 
 def _axis(a: np.ndarray, axis: int) -> int | None:
