@@ -63,7 +63,9 @@ def mse_loss(y: Any, t: Any, reduction: str = "mean") -> Tensor:
 
 
 def _integer_labels(labels: Any, n: int, classes: int, op: str,
-                    ignore_index: int | None = None) -> np.ndarray:
+                    ignore_index: int | None = None) -> tuple[np.ndarray, bool]:
+    """The labels as an integer array, checked; and whether every one is a class in
+    [0, C) (so that no row carries ``ignore_index`` unless it is itself a class)."""
     labels = np.asarray(labels.data if isinstance(labels, Tensor) else labels)
     if labels.dtype.kind not in "iu":
         raise ValueError(f"{op}: labels must be integers (class indices) or, for "
@@ -73,7 +75,7 @@ def _integer_labels(labels: Any, n: int, classes: int, op: str,
         raise ValueError(f"{op}: expected {n} labels of shape ({n},) for {n} rows of logits, "
                          f"got labels of shape {labels.shape}")
     if labels.size and np.minimum.reduce(labels) >= 0 and np.maximum.reduce(labels) < classes:
-        return labels  # all in range: the common case, two reductions
+        return labels, True  # all in range: the common case, two reductions
     valid = (labels >= 0) & (labels < classes)
     if ignore_index is not None:
         valid |= labels == ignore_index
@@ -81,7 +83,7 @@ def _integer_labels(labels: Any, n: int, classes: int, op: str,
     if bad.size:
         raise ValueError(f"{op}: labels must lie in [0, {classes - 1}] for {classes} classes, "
                          f"got {sorted(set(bad.tolist()))[:10]}")
-    return labels
+    return labels, False
 
 
 def _rows(scores: Any, labels: Any, op: str) -> tuple[Tensor, Any]:
@@ -132,7 +134,7 @@ def nll_loss(log_probs: Any, labels: Any, reduction: str = "mean", *,
     single = as_tensor(log_probs).ndim == 1
     log_probs, labels = _rows(log_probs, labels, "nll_loss")
     n, classes = log_probs.shape
-    labels = _integer_labels(labels, n, classes, "nll_loss", ignore_index)
+    labels, _ = _integer_labels(labels, n, classes, "nll_loss", ignore_index)
     losses, kept = _label_losses(log_probs, labels, 0.0, ignore_index)
     return _per_row(losses, single, reduction, kept)
 
@@ -183,14 +185,16 @@ def cross_entropy(logits: Any, labels: Any, reduction: str = "mean", *,
     """
     _check_reduction(reduction, "cross_entropy", ("mean", "sum", "none"))
     smoothing = check_real("cross_entropy", "label_smoothing", label_smoothing, low=0, high=1)
-    single = as_tensor(logits).ndim == 1
+    logits = as_tensor(logits)
+    single = logits.ndim == 1
     logits, labels = _rows(logits, labels, "cross_entropy")
     n, classes = logits.shape
     if _is_probabilities(labels, logits.shape):
         losses = _probability_losses(log_softmax(logits, axis=1), as_tensor(labels), smoothing)
         return _per_row(losses, single, reduction)
-    labels = _integer_labels(labels, n, classes, "cross_entropy", ignore_index)
-    if reduction != "none" and not smoothing and (labels != ignore_index).all():
+    labels, all_classes = _integer_labels(labels, n, classes, "cross_entropy", ignore_index)
+    ignores = (0 <= ignore_index < classes or not all_classes) and (labels == ignore_index).any()
+    if reduction != "none" and not smoothing and not ignores:
         return fused_cross_entropy(logits, labels, reduction)  # one node, δ = y − t (S10)
     losses, kept = _label_losses(log_softmax(logits, axis=1), labels, smoothing, ignore_index)
     return _per_row(losses, single, reduction, kept)
