@@ -83,10 +83,12 @@ def weights(model: MLP) -> list[np.ndarray]:
 
 # ----------------------------------------------------------------- ours
 def ours_step(model: MLP, optimizer, batches, loss_fn) -> Callable[[int], None]:
+    """One training step; the batch goes in as the ndarray it is (``nn`` wraps it without
+    a copy, as ``torch.from_numpy`` does for PyTorch's step)."""
     def step(i: int) -> None:
         X, y = batches[i % len(batches)]
         optimizer.zero_grad()
-        loss_fn(model(ag.Tensor(X)), y).backward()
+        loss_fn(model(X), y).backward()
         optimizer.step()
     return step
 
