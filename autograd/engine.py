@@ -134,24 +134,6 @@ def _run_hooks(owner: Any, grad: Any, create_graph: bool) -> Any:
     return tensor if create_graph else tensor._data
 
 
-def _send(queued: dict, heap: list, node: Function, grad: Any, made: Tensor | None) -> None:
-    """Add ``grad`` to what ``node`` has received; queue the node on its first gradient,
-    with ``made``, the tensor it produced (None for an output the pass starts from).
-
-    The queue hands out the latest-created node first: a node is created after all its
-    inputs' nodes (``Function.apply`` numbers them), so every consumer of a node has sent
-    its share before the node is taken — fan-out gradients are complete when used. Each
-    entry ``[−sequence, node, made, gradient, sends]`` also counts the sends, for
-    ``_release``."""
-    entry = queued.get(node)
-    if entry is None:
-        queued[node] = entry = [-node.sequence, node, made, grad, 1]
-        heapq.heappush(heap, entry)
-    else:
-        entry[3] = entry[3] + grad
-        entry[4] += 1
-
-
 def _check_versions(node: Function) -> None:
     """A tensor changed in place since ``node`` used it would make the gradient wrong."""
     for x in node.inputs:
@@ -244,8 +226,13 @@ def run_backward(outputs: Sequence[Tensor], grad_outputs: Sequence[Any], retain_
     """The backward pass. Without ``targets``, leaves' ``.grad`` accumulate; with them,
     nothing is written and the dict maps ``id(target)`` to its gradient. A ``tape`` (by
     default the one ``retain_grads`` hung on the graph) receives the record of the pass."""
-    queued: dict[Function, list] = {}  # node → its entry in the heap (see _send)
-    heap: list[list] = []  # nodes with a gradient, latest-created first
+    # The queue of nodes with a gradient hands out the latest-created node first: a node
+    # is created after all its inputs' nodes (``Function.apply`` numbers them), so every
+    # consumer of a node has sent its share before the node is taken, and fan-out
+    # gradients are complete when used. An entry is [−sequence, node, the tensor the node
+    # made (None for an output), gradient so far, sends so far (for _release)].
+    queued: dict[Function, list] = {}  # node → its entry in the heap
+    heap: list[list] = []
     leaf_grads: dict[int, Any] = {}  # leaf gradients, keyed by id(leaf)
     leaves: dict[int, Tensor] = {}
     if tape is None:
@@ -262,8 +249,12 @@ def run_backward(outputs: Sequence[Tensor], grad_outputs: Sequence[Any], retain_
         if out.grad_fn is None:
             leaf_grads[id(out)] = grad if id(out) not in leaf_grads else leaf_grads[id(out)] + grad
             leaves[id(out)] = out
+        elif out.grad_fn in queued:  # the same node's output twice
+            queued[out.grad_fn][3] = queued[out.grad_fn][3] + grad
         else:
-            _send(queued, heap, out.grad_fn, grad, None)
+            queued[out.grad_fn] = [-out.grad_fn.sequence, out.grad_fn, None, grad, 0]
+            heap.append(queued[out.grad_fn])
+    heapq.heapify(heap)
     wanted = target_nodes = target_leaves = None
     if targets is not None:
         target_leaves = {id(t) for t in targets if t.grad_fn is None}
@@ -273,13 +264,14 @@ def run_backward(outputs: Sequence[Tensor], grad_outputs: Sequence[Any], retain_
     free = not retain_graph and tape is None  # a recorded pass keeps the values it showed
     constants: list[Tensor] = []  # constant inputs whose values a plain pass may free
     check = function.anomaly_check
+    heappush, heappop = heapq.heappush, heapq.heappop
 
     previous_mode = _state.enabled
     _state.enabled = create_graph  # the formulas' own ops are recorded only for create_graph
     _pause_gc()
     try:
         while heap:
-            _, node, made, grad, sends = heapq.heappop(heap)
+            _, node, made, grad, sends = heappop(heap)
             del queued[node]
             if wanted is not None and id(node) not in wanted and id(node) not in target_nodes:
                 continue
@@ -317,8 +309,15 @@ def run_backward(outputs: Sequence[Tensor], grad_outputs: Sequence[Any], retain_
                     g = g.astype(data.dtype)
                 if step is not None:
                     tape.send(step, slot, x, g)
-                if x.grad_fn is not None:
-                    _send(queued, heap, x.grad_fn, g, x)
+                producer = x.grad_fn
+                if producer is not None:  # send g to it; queue it on its first gradient
+                    entry = queued.get(producer)
+                    if entry is None:
+                        queued[producer] = entry = [-producer.sequence, producer, x, g, 1]
+                        heappush(heap, entry)
+                    else:
+                        entry[3] = entry[3] + g
+                        entry[4] += 1
                 elif target_leaves is None or id(x) in target_leaves:
                     previous = leaf_grads.get(id(x))
                     leaf_grads[id(x)] = g if previous is None else previous + g
@@ -326,6 +325,7 @@ def run_backward(outputs: Sequence[Tensor], grad_outputs: Sequence[Any], retain_
             if not retain_graph:
                 node.saved = node.arrays = None
                 if free and made is not None:  # every consumer of made has run
+                    entry = None  # (the last entry sent to may be made's own)
                     _release(made, sends)
 
         for key, grad in leaf_grads.items():
