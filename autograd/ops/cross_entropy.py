@@ -21,6 +21,11 @@ class CrossEntropy(Function):
                "label, sum or mean in one node;  ∂E/∂z = softmax(z) − onehot(c) (÷ n)   (S10)")
 
     def forward(self, logits, labels, reduction):
+        if np.minimum.reduce(labels) < 0 or np.maximum.reduce(labels) >= logits.shape[1]:
+            # nn's cross_entropy checked them; a replayed trace (ag.trace) did not, and a
+            # negative label would silently pick from the end of the row
+            raise ValueError(f"cross_entropy: labels must lie in [0, {logits.shape[1] - 1}], "
+                             f"got {sorted(set(np.asarray(labels).tolist()))[:10]}")
         shifted = _shifted(logits, 1)  # z − max z: same softmax, no overflow
         e = np.exp(shifted)
         total = np.add.reduce(e, axis=1, keepdims=True)
