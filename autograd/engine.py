@@ -104,12 +104,14 @@ def initial_gradient(output: Tensor, gradient: Any, op: str = "backward") -> Ten
     """∂E/∂output to start a backward pass from: ones for a one-element output, else the
     given ``gradient``, which must have the output's shape (``op`` names the caller)."""
     if gradient is None:
-        if output.size != 1:
+        if output._data.size != 1:
             raise RuntimeError(
                 f"{op}: gradient= is needed for an output of shape {output.shape} (it can "
                 "be omitted only for a one-element output)"
             )
-        return Tensor._make(np.ones(output._data.shape, output._data.dtype))
+        one = np.empty(output._data.shape, output._data.dtype)
+        one.fill(1)  # (np.ones is a Python function around these two calls)
+        return Tensor._make(one)
     grad = gradient if isinstance(gradient, Tensor) else Tensor(gradient, dtype=output.dtype)
     if grad.shape != output.shape:
         raise ValueError(
