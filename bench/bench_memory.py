@@ -30,6 +30,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import autograd as ag
 import nn
+from autograd.memory import reachable_bytes
 from nn import functional as F
 
 SIZES = [1024, 2048, 2048, 2048, 10]
@@ -45,24 +46,6 @@ def rss() -> int:
         return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
 
 
-def reachable_bytes(roots, params, held) -> int:
-    """Bytes of the arrays reachable from ``roots`` other than the parameters' own data and
-    gradients and the arrays the caller holds (``held``), which exist whatever the graph
-    keeps."""
-    skip = {id(a) for p in params for a in (p.data, p.grad.data)} | {id(a) for a in held}
-    seen, stack, total = set(), [roots], 0
-    while stack:
-        obj = stack.pop()
-        if id(obj) in seen or isinstance(obj, type):
-            continue
-        seen.add(id(obj))
-        if isinstance(obj, np.ndarray):
-            total += obj.nbytes if obj.base is None and id(obj) not in skip else 0
-            continue
-        stack.extend(gc.get_referents(obj))
-    return total
-
-
 def ours() -> dict[str, float]:
     ag.manual_seed(0)
     model = nn.MLP(SIZES, activation="relu")
@@ -74,7 +57,7 @@ def ours() -> dict[str, float]:
         return F.cross_entropy(model(x), labels)
 
     loss().backward()
-    return measure(loss, lambda l: reachable_bytes(l, params, [x]))
+    return measure(loss, lambda l: reachable_bytes(l, exclude=[*params, x]))
 
 
 def theirs() -> dict[str, float] | None:

@@ -4,7 +4,6 @@ pass, which ``explain`` reads."""
 
 from __future__ import annotations
 
-import gc
 import warnings
 
 import numpy as np
@@ -14,27 +13,8 @@ from test_viz import build, expressions
 
 import autograd as ag
 import nn
+from autograd.memory import reachable_bytes
 from nn import functional as F
-
-
-def graph_bytes(*roots, exclude=()) -> int:
-    """Bytes of the arrays reachable from ``roots`` (owners only, each counted once),
-    other than those in ``exclude``: arrays the caller holds anyway (the input batch), and
-    the parameters' data and gradients."""
-    skip = {id(a) for t in exclude for a in (
-        (t,) if isinstance(t, np.ndarray) else (t.data, None if t.grad is None else t.grad.data))}
-    seen, stack, total = set(), list(roots), 0
-    while stack:
-        obj = stack.pop()
-        if id(obj) in seen or isinstance(obj, type):
-            continue
-        seen.add(id(obj))
-        if isinstance(obj, np.ndarray):
-            if obj.base is None and id(obj) not in skip:
-                total += obj.nbytes
-            continue
-        stack.extend(gc.get_referents(obj))
-    return total
 
 
 def mlp_loss(model, x, labels):
@@ -55,10 +35,10 @@ def test_a_live_loss_keeps_no_activations_after_backward(setting):
     model, x, labels = setting
     params = [*model.parameters(), x]  # x: the caller's array, held anyway
     loss = mlp_loss(model, x, labels)
-    before = graph_bytes(loss, exclude=params)
+    before = reachable_bytes(loss, exclude=params)
     assert before > 3e6  # the activations: 3 × 64 × 2048 floats and more
     loss.backward()
-    assert graph_bytes(loss, exclude=params) < 100_000
+    assert reachable_bytes(loss, exclude=params) < 100_000
     model.zero_grad()
 
 
@@ -66,7 +46,7 @@ def test_an_input_batch_only_the_graph_holds_is_freed_too(setting):
     model, x, labels = setting
     loss = mlp_loss(model, x.copy(), labels)  # a temporary batch: nothing else holds it
     loss.backward()
-    assert graph_bytes(loss, exclude=list(model.parameters())) < 100_000
+    assert reachable_bytes(loss, exclude=list(model.parameters())) < 100_000
     model.zero_grad()
 
 
@@ -78,7 +58,7 @@ def test_a_list_of_losses_keeps_no_activations(setting):
         loss = mlp_loss(model, x, labels)
         loss.backward()
         history.append(loss)
-    assert graph_bytes(history, exclude=params) < 1_000_000
+    assert reachable_bytes(history, exclude=params) < 1_000_000
     model.zero_grad()
 
 
@@ -87,9 +67,9 @@ def test_retain_graph_then_a_plain_backward_frees(setting):
     params = [*model.parameters(), x]  # x: the caller's array, held anyway
     loss = mlp_loss(model, x, labels)
     loss.backward(retain_graph=True)
-    assert graph_bytes(loss, exclude=params) > 3e6  # kept for the second pass
+    assert reachable_bytes(loss, exclude=params) > 3e6  # kept for the second pass
     loss.backward()
-    assert graph_bytes(loss, exclude=params) < 100_000
+    assert reachable_bytes(loss, exclude=params) < 100_000
     model.zero_grad()
 
 
