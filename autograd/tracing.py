@@ -319,7 +319,8 @@ def _refuse_temporary(node: Any, x: Tensor, uses: int) -> None:
 
 def _refuse_arrays(node: Any, x: Any) -> None:
     """An array (or NumPy scalar) made inside fn would be frozen at its first value."""
-    for a in _arrays_in(x):
+    a = next(_arrays_in(x), None)
+    if a is not None:
         raise RuntimeError(
             f"trace: {node.name} received an array of shape {np.shape(a)} (dtype "
             f"{a.dtype}) that is not an argument of the step (made inside fn, or read by "

@@ -87,9 +87,8 @@ class Mean(Reduction):
 
 class Extremum(Reduction):
     """max or min: the gradient goes to the entries equal to the result; ties share it
-    evenly (as ``torch.amax``), so the shares always sum to the incoming gradient."""
-
-    reduce = staticmethod(np.max)
+    evenly (as ``torch.amax``), so the shares always sum to the incoming gradient.
+    Subclasses name ``reduce``, the ufunc reduction that finds the extreme."""
 
     def forward(self, a, axis, keepdims):
         axes = self.setup(a, axis, keepdims)
@@ -109,13 +108,13 @@ class Extremum(Reduction):
 class Max(Extremum):
     name = "max"
     formula = "∂max(a)/∂aᵢ = 1/k for the k entries equal to the max, else 0"
-    reduce = staticmethod(np.max)
+    reduce = staticmethod(np.maximum.reduce)
 
 
 class Min(Extremum):
     name = "min"
     formula = "∂min(a)/∂aᵢ = 1/k for the k entries equal to the min, else 0"
-    reduce = staticmethod(np.min)
+    reduce = staticmethod(np.minimum.reduce)
 
 
 class Prod(Reduction):
