@@ -22,7 +22,7 @@ from typing import Any, NamedTuple
 import numpy as np
 
 from autograd import function
-from autograd.engine import _retain, _run_hooks, topological_order, unbroadcast
+from autograd.engine import _retain, _run_hooks, ones_like, topological_order, unbroadcast
 from autograd.grad_mode import _state
 from autograd.scopes import active_recorder, recording
 from autograd.tensor import Tensor
@@ -129,6 +129,14 @@ class _Plan:
         self.steps = steps
         self.modules = modules
         self.training = tuple(m.training for m in modules)
+        first = len(key) + len(leaves) + len(constants)  # the place of step 0's output
+        #: Backward's walk, last step first: (k, place of step k's output in env, node,
+        #: sends).
+        self.reversed_steps = [(k, first + k, node, sends)
+                               for k, (node, _, sends) in reversed(list(enumerate(steps)))]
+        #: The places in env of the arguments and leaves that some op sends a gradient to.
+        self.receivers = sorted({i for _, _, sends in steps for _, i in sends
+                                 if i < len(key) + len(leaves)})
 
     def still_fits(self) -> bool:
         """Leaves and module modes as when traced (a change re-traces)."""
@@ -160,18 +168,16 @@ class _Plan:
         """The chain rule backwards through the steps, as the engine's plain pass does it
         (same order, so the same sums), then the leaves' gradients into ``.grad``."""
         grads: list[Any] = [None] * len(env)
-        grads[-1] = np.ones_like(env[-1])
+        grads[-1] = ones_like(env[-1])
         handed_out = {id(grads[-1])}  # as the engine: never a .grad itself
-        first = len(env) - len(self.steps)  # the place of the first step's output
         previous = _state.enabled
         _state.enabled = False
         try:
-            for k in range(len(self.steps) - 1, -1, -1):
-                grad = grads[first + k]
+            for k, place, node, sends in self.reversed_steps:
+                grad = grads[place]
                 if grad is None:
                     continue
-                grads[first + k] = None
-                node, _, sends = self.steps[k]
+                grads[place] = None
                 arrays = inputs[k]
                 local = node.backward(grad, *arrays)
                 for position, i in sends:
@@ -184,7 +190,9 @@ class _Plan:
                     if g.dtype != x.dtype:
                         g = g.astype(x.dtype)
                     grads[i] = g if grads[i] is None else grads[i] + g
-            for leaf, grad in zip([*args, *self.leaves], grads):
+            holders = [*args, *self.leaves]
+            for i in self.receivers:
+                grad, leaf = grads[i], holders[i]
                 if grad is not None:
                     if leaf._hooks:
                         grad = _run_hooks(leaf, grad, False)

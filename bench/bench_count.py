@@ -4,7 +4,8 @@ does not disturb, for ranking changes (wall-clock time on a shared host drifts u
 Workloads (issue 10's names):
 
 - W1: one op of a 2,000-op chain ``y = y*1.0001 + 0.5`` on 10 float64 values, forward and
-  backward (NumPy: forward only, the floor);
+  backward (NumPy: the same chain with its backward written by hand, bench_core's
+  ``hand_backward_chain``);
 - W2: one step of micrograd's moons demo, MLP 2-16-16-1 (ReLU), max-margin loss + L2,
   SGD, full batch of 100, float64;
 - W3: one SGD step of the digits MLP 64-128-64-10 (ReLU, cross-entropy), batch 64, float32;
@@ -44,11 +45,8 @@ CHAIN = 2000
 def chain(impl: str) -> Callable[[], None]:
     """W1: the chain of bench_core.py, one call = CHAIN ops."""
     if impl == "numpy":
-        def step() -> None:
-            y = np.linspace(0, 1, 10)
-            for _ in range(CHAIN // 2):
-                y = y * 1.0001 + 0.5
-        return step
+        from bench_core import hand_backward_chain
+        return lambda: hand_backward_chain(np.linspace(0, 1, 10), CHAIN)
     if impl == "torch":
         import torch
 

@@ -125,9 +125,8 @@ class Module:
                 continue
             seen.add(id(module))
             yield name, module
-            children = [(f"{name}.{key}" if name else key, child)
-                        for key, child in module._modules.items()]
-            stack.extend(reversed(children))
+            for key, child in reversed(module._modules.items()):  # first child on top
+                stack.append((f"{name}.{key}" if name else key, child))
 
     def modules(self) -> Iterator[Module]:
         """This module and every descendant, each once, parents before children."""
