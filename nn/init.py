@@ -15,7 +15,10 @@ from autograd import Tensor, get_generator
 
 
 def _fill(tensor: Tensor, values: np.ndarray) -> Tensor:
+    """Write ``values`` into ``tensor`` in place; a graph built from its old values then
+    refuses to backward (``mark_changed``) instead of using the new ones."""
     tensor.data[...] = values
+    tensor.mark_changed()
     return tensor
 
 

@@ -120,6 +120,17 @@ def test_load_state_dict_counts_as_a_change():
         loss.backward()
 
 
+@pytest.mark.parametrize("initialise", [nn.init.zeros, nn.init.normal, nn.init.uniform,
+                                        nn.init.xavier_uniform, nn.init.kaiming_normal])
+def test_reinitialising_a_weight_counts_as_a_change(initialise):
+    ag.manual_seed(0)
+    model = nn.Linear(2, 2)
+    loss = model(ag.Tensor(np.ones((1, 2)))).sum()
+    initialise(model.weight)
+    with pytest.raises(RuntimeError, match="input of linear .*changed in place"):
+        loss.backward()
+
+
 def test_changes_after_backward_are_fine():
     w = leaf([1.0, 2.0])
     (w * w).sum().backward()
