@@ -207,16 +207,19 @@ def _resume_gc() -> None:
             gc.enable()
 
 
-def _owned(grad: Any, handed_out: set[int]) -> Any:
+def _owned(grad: Any, handed_out: dict[int, Any]) -> Any:
     """An array no other ``.grad`` (or caller) shares: a view, or an array already handed
-    to another tensor in this pass, is copied."""
+    to another tensor in this pass, is copied. ``handed_out`` maps id → array and so keeps
+    each one alive for the pass: a freed array's id is soon given to a new array, which
+    would then be copied for nothing."""
     if grad.base is not None or id(grad) in handed_out:
         grad = grad.copy()
-    handed_out.add(id(grad))
+    handed_out[id(grad)] = grad
     return grad
 
 
-def _retain(tensor: Tensor | None, grad: Any, create_graph: bool, handed_out: set[int]) -> None:
+def _retain(tensor: Tensor | None, grad: Any, create_graph: bool,
+            handed_out: dict[int, Any]) -> None:
     """Add ``grad`` into ``tensor.grad`` (gradients accumulate until zeroed)."""
     if tensor is None:
         return
@@ -246,11 +249,11 @@ def run_backward(outputs: Sequence[Tensor], grad_outputs: Sequence[Any], retain_
         tape = next((out.grad_fn.tape for out in outputs if out.grad_fn is not None), None)
     if tape is not None:
         tape.begin()
-    handed_out: set[int] = set()
+    handed_out: dict[int, Any] = {}
     for out, g in zip(outputs, grad_outputs):
         grad = initial_gradient(out, g)
         grad = grad if create_graph else grad._data
-        handed_out.add(id(grad))  # the caller's array: never a .grad itself
+        handed_out[id(grad)] = grad  # the caller's array: never a .grad itself
         if tape is not None:
             tape.start(id(out.grad_fn) if out.grad_fn is not None else id(out), grad)
         if out.grad_fn is None:
@@ -424,7 +427,7 @@ def grad(outputs: Tensor | Sequence[Tensor], inputs: Tensor | Sequence[Tensor],
         retain_graph = create_graph
     results = run_backward(outputs, grad_outputs, retain_graph, create_graph, targets=inputs)
     _mark_backpropagated(outputs)
-    handed_out: set[int] = set()
+    handed_out: dict[int, Any] = {}
     grads = tuple(None if g is None else g if create_graph else
                   Tensor._make(_owned(g, handed_out)) for g in map(results.get, map(id, inputs)))
     for i, g in enumerate(grads):

@@ -169,7 +169,7 @@ class _Plan:
         (same order, so the same sums), then the leaves' gradients into ``.grad``."""
         grads: list[Any] = [None] * len(env)
         grads[-1] = ones_like(env[-1])
-        handed_out = {id(grads[-1])}  # as the engine: never a .grad itself
+        handed_out = {id(grads[-1]): grads[-1]}  # as the engine: never a .grad itself
         previous = _state.enabled
         _state.enabled = False
         try:

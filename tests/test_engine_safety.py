@@ -64,6 +64,35 @@ def test_each_grad_owns_its_array():
     np.testing.assert_array_equal(b.grad.data, [1.0, 1.0])
 
 
+class _Twice(ag.Function):
+    """y = 2a, whose backward remembers each gradient array it hands out."""
+
+    name = "twice"
+    sent: list = []
+
+    def forward(self, a):
+        return 2 * a
+
+    def backward(self, grad, a):
+        g = 2 * grad
+        self.sent.append(g)
+        return (g,)
+
+
+@pytest.mark.parametrize("depth", [1, 3, 8])
+def test_a_leaf_keeps_the_gradient_array_it_was_sent(depth):
+    """A fresh gradient array becomes the leaf's .grad as it is: no copy. (The engine once
+    matched arrays already handed out by id, and a freed array's id, given to a new array
+    within the pass, caused a copy of a full weight gradient per training step.)"""
+    x = leaf(np.ones((32, 16)))
+    y = _Twice.apply(x)
+    for _ in range(depth):
+        y = (y * 1.5).tanh() + 0.5  # arrays made and freed during the pass
+    _Twice.sent.clear()
+    y.sum().backward()
+    assert x.grad.data is _Twice.sent[0]
+
+
 def test_a_grad_never_shares_the_callers_gradient():
     x = leaf([1.0, 2.0])
     g = np.array([5.0, 6.0])
