@@ -329,10 +329,12 @@ def test_under_detect_anomaly_the_step_runs_plainly_and_names_the_op():
     assert step.traces == 0
 
 
-@pytest.mark.parametrize("bad", [3, -1])  # −1 would silently pick the row's last entry
+# −1 would silently pick the row's last entry; −100 is the default ignore_index
+@pytest.mark.parametrize("bad", [3, -1, -100])
 def test_bad_labels_in_a_replay_raise_naming_the_op(bad):
     model = nn.Linear(2, 3)
     step = ag.trace(lambda X, labels: F.cross_entropy(model(X), labels))
     step(np.ones((2, 2)), np.array([0, 2]))
-    with pytest.raises(ValueError, match=r"trace: cross_entropy failed in a replay.*\[0, 2\]"):
+    with pytest.raises(ValueError, match=r"trace: cross_entropy failed in a replay.*\[0, 2\]"
+                       r".*ignore_index"):
         step(np.ones((2, 2)), np.array([0, bad]))  # nn's label check ran only when tracing

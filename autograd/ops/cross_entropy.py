@@ -25,7 +25,8 @@ class CrossEntropy(Function):
             # nn's cross_entropy checked them; a replayed trace (ag.trace) did not, and a
             # negative label would silently pick from the end of the row
             raise ValueError(f"cross_entropy: labels must lie in [0, {logits.shape[1] - 1}], "
-                             f"got {sorted(set(np.asarray(labels).tolist()))[:10]}")
+                             f"got {sorted(set(np.asarray(labels).tolist()))[:10]} (rows "
+                             "to skip with ignore_index are not replayed by ag.trace)")
         shifted = _shifted(logits, 1)  # z − max z: same softmax, no overflow
         e = np.exp(shifted)
         total = np.add.reduce(e, axis=1, keepdims=True)
