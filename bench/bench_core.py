@@ -3,7 +3,8 @@
 Prints µs per op for ``y = y * 1.0001 + 0.5`` repeated (2,000 ops on a 10-element float64
 tensor) and seconds for a 100,000-op chain, next to the same chain in bare NumPy (forward
 only, the floor; and with its backward written by hand) and in PyTorch when it is
-installed (``pip install torch==2.13.0``, the CPU build). Targets (issue 2): ≤ 4 µs per op, ≤ 0.8 s for the 100k chain.
+installed (``pip install torch==2.13.0``, the CPU build). Targets (issue 2): ≤ 4 µs per
+op, ≤ 0.8 s for the 100k chain.
 
     python bench/bench_core.py
 """

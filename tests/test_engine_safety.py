@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import gc
 import threading
+from typing import ClassVar
 
 import numpy as np
 import pytest
@@ -68,7 +69,7 @@ class _Twice(ag.Function):
     """y = 2a, whose backward remembers each gradient array it hands out."""
 
     name = "twice"
-    sent: list = []
+    sent: ClassVar[list] = []
 
     def forward(self, a):
         return 2 * a
@@ -156,7 +157,7 @@ def test_reinitialising_a_weight_counts_as_a_change(initialise):
     model = nn.Linear(2, 2)
     loss = model(ag.Tensor(np.ones((1, 2)))).sum()
     initialise(model.weight)
-    with pytest.raises(RuntimeError, match="input of linear .*changed in place"):
+    with pytest.raises(RuntimeError, match=r"input of linear .*changed in place"):
         loss.backward()
 
 
