@@ -171,9 +171,7 @@ class Tensor:
         return self._data
 
     def item(self) -> Any:
-        if value_read_hook is not None:
-            value_read_hook("item()")
-        return self._data.item()
+        return self._read_value("item()", lambda data: data.item())
 
     def __array__(self, dtype: Any = None, copy: bool | None = None) -> np.ndarray:
         return self._data if dtype is None else self._data.astype(dtype, copy=False)
@@ -187,19 +185,20 @@ class Tensor:
         return (self[i] for i in range(len(self._data)))
 
     def __bool__(self) -> bool:
-        if value_read_hook is not None:
-            value_read_hook("bool()")
-        return bool(self._data)
+        return self._read_value("bool()", bool)
 
     def __float__(self) -> float:
-        if value_read_hook is not None:
-            value_read_hook("float()")
-        return float(self._data)
+        return self._read_value("float()", float)
 
     def __int__(self) -> int:
+        return self._read_value("int()", int)
+
+    def _read_value(self, how: str, convert: Callable[[np.ndarray], Any]) -> Any:
+        """``convert(data)``: the value read into Python, which ``ag.trace`` (while it
+        records) is told about, as a decision taken on it is frozen into the trace."""
         if value_read_hook is not None:
-            value_read_hook("int()")
-        return int(self._data)
+            value_read_hook(how)
+        return convert(self._data)
 
     __hash__ = object.__hash__
 

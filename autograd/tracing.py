@@ -382,4 +382,4 @@ def _warn_value_read(how: str) -> None:
         f"ag.trace: fn read a tensor's value ({how}) while its step was being traced; a "
         "replay does not run fn's Python, so a decision taken on this value stays as it "
         "was now; keep value-dependent Python out of a traced fn, or call fn without "
-        "ag.trace", UserWarning, stacklevel=3)
+        "ag.trace", UserWarning, stacklevel=4)  # fn's line: the hook, _read_value, __float__

@@ -72,39 +72,14 @@ def moons(impl: str) -> Callable[[], None]:
     """W2: micrograd's demo step (bench_nn.py's moons benchmark, and by hand in NumPy)."""
     import bench_nn
 
-    import nn.data as data
-    X, labels = data.moons(100, noise=0.1, seed=1)
-    y = (2 * labels - 1).astype(np.float64)[:, None]
     model = bench_nn.build([2, 16, 16, 1], np.float64)
-    params = bench_nn.weights(model)
     if impl == "numpy":
-        return _moons_by_hand(params, X, y)
+        return _moons_by_hand(bench_nn.weights(model), *bench_nn.moons_data())
     if impl == "torch":
-        import torch
-        net = bench_nn.torch_mlp(params)
-        opt = torch.optim.SGD(net.parameters(), lr=0.05)
-        X_t, y_t = torch.from_numpy(X), torch.from_numpy(y)
-
-        def step() -> None:
-            opt.zero_grad()
-            margins = torch.relu(1 - net(X_t) * y_t).mean()
-            penalty = sum((p * p).sum() for p in net.parameters())
-            (margins + 1e-4 * penalty).backward()
-            opt.step()
-        return step
-    import autograd as ag
-    from nn import functional as F
-    from nn.optim import SGD
-    optimizer = SGD(model.parameters(), lr=0.05)
-    X_t = ag.Tensor(X)
-
-    def step() -> None:
-        optimizer.zero_grad()
-        margins = F.relu(1 - model(X_t) * y).mean()
-        penalty = sum((p * p).sum() for p in model.parameters())
-        (margins + 1e-4 * penalty).backward()
-        optimizer.step()
-    return step
+        step = bench_nn.torch_moons_step(bench_nn.weights(model))
+    else:
+        step = bench_nn.ours_moons_step(model)
+    return lambda: step(0)
 
 
 def _moons_by_hand(params: list[np.ndarray], X: np.ndarray, y: np.ndarray
@@ -150,25 +125,13 @@ def digits(impl: str) -> Callable[[], None]:
 
 
 def moons_traced(impl: str) -> Callable[[], None]:
-    """W2t: W2 with our step traced (bench_nn.moons_loss under ag.trace)."""
+    """W2t: W2 with our step traced (bench_nn.ours_moons_step under ag.trace)."""
     if impl != "ours":
         return moons(impl)
     import bench_nn
 
-    import autograd as ag
-    import nn.data as data
-    from nn.optim import SGD
-    X, labels = data.moons(100, noise=0.1, seed=1)
-    y = (2 * labels - 1).astype(np.float64)[:, None]
-    model = bench_nn.build([2, 16, 16, 1], np.float64)
-    optimizer = SGD(model.parameters(), lr=0.05)
-    forward_backward = ag.trace(lambda X, y: bench_nn.moons_loss(model, X, y))
-
-    def step() -> None:
-        optimizer.zero_grad()
-        forward_backward(X, y)
-        optimizer.step()
-    return step
+    step = bench_nn.ours_moons_step(bench_nn.build([2, 16, 16, 1], np.float64), traced=True)
+    return lambda: step(0)
 
 
 def digits_traced(impl: str) -> Callable[[], None]:

@@ -236,46 +236,54 @@ def random_batches(n: int, size: int, features: int, classes: int):
              rng.integers(0, classes, size)) for _ in range(n)]
 
 
+def moons_data() -> tuple[np.ndarray, np.ndarray]:
+    """micrograd's demo.ipynb data: 100 moons, and their labels as a column of ±1."""
+    X, labels = data.moons(100, noise=0.1, seed=1)
+    return X, (2 * labels - 1).astype(np.float64)[:, None]
+
+
+def ours_moons_step(model: MLP, traced: bool = False) -> Callable[[int], None]:
+    """One SGD step (lr 0.05) of micrograd's demo on ``model``, full batch; ``traced`` runs
+    the forward and backward under ``ag.trace``."""
+    X, y = moons_data()
+    optimizer = SGD(model.parameters(), lr=0.05)
+    if traced:
+        forward_backward = ag.trace(lambda X, y: moons_loss(model, X, y))
+    else:
+        X = ag.Tensor(X)
+
+        def forward_backward(X, y) -> None:
+            moons_loss(model, X, y).backward()
+
+    def step(_: int) -> None:
+        optimizer.zero_grad()
+        forward_backward(X, y)
+        optimizer.step()
+    return step
+
+
+def torch_moons_step(params: list[np.ndarray]) -> Callable[[int], None]:
+    """PyTorch's step of micrograd's demo from the same initial weights."""
+    net = torch_mlp(params)
+    opt = torch.optim.SGD(net.parameters(), lr=0.05)
+    X, y = (torch.from_numpy(a) for a in moons_data())
+
+    def step(_: int) -> None:
+        opt.zero_grad()
+        margins = torch.relu(1 - net(X) * y).mean()
+        penalty = sum((p * p).sum() for p in net.parameters())
+        (margins + 1e-4 * penalty).backward()
+        opt.step()
+    return step
+
+
 def moons_benchmark(n_steps: int, repeats: int) -> None:
     """micrograd's demo.ipynb setup: 100 moons, MLP 2-16-16-1, max-margin loss + L2."""
-    X, labels = data.moons(100, noise=0.1, seed=1)
-    y = (2 * labels - 1).astype(np.float64)[:, None]
     model = build([2, 16, 16, 1], np.float64)
-    params = weights(model)
-    optimizer = SGD(model.parameters(), lr=0.05)
-    X_t = ag.Tensor(X)
-
-    def ours(_: int) -> None:
-        optimizer.zero_grad()
-        margins = F.relu(1 - model(X_t) * y).mean()
-        penalty = sum((p * p).sum() for p in model.parameters())
-        (margins + 1e-4 * penalty).backward()
-        optimizer.step()
-
-    steps = {"ours": ours}
-    traced = build([2, 16, 16, 1], np.float64)
-    traced_optimizer = SGD(traced.parameters(), lr=0.05)
-    traced_step = ag.trace(lambda X, y: moons_loss(traced, X, y))
-
-    def ours_traced(_: int) -> None:
-        traced_optimizer.zero_grad()
-        traced_step(X, y)
-        traced_optimizer.step()
-
-    steps["ours traced"] = ours_traced
+    steps = {"ours": ours_moons_step(model),
+             "ours traced": ours_moons_step(build([2, 16, 16, 1], np.float64), traced=True)}
     if torch is not None:
-        net = torch_mlp(params)
-        opt = torch.optim.SGD(net.parameters(), lr=0.05)
-        X_tt, y_tt = torch.from_numpy(X), torch.from_numpy(y)
-
-        def theirs(_: int) -> None:
-            opt.zero_grad()
-            margins = torch.relu(1 - net(X_tt) * y_tt).mean()
-            penalty = sum((p * p).sum() for p in net.parameters())
-            (margins + 1e-4 * penalty).backward()
-            opt.step()
-
-        steps["torch"] = theirs
+        steps["torch"] = torch_moons_step(weights(model))
     report_with_traced("moons 2-16-16-1 max-margin, full batch",
                        best_times(steps, n_steps, repeats))
 
