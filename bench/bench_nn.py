@@ -127,7 +127,9 @@ class NumpyMLP:
         self.v = [np.zeros_like(p) for p in self.p]
         self.t = 0
 
-    def step(self, X: np.ndarray, y: np.ndarray) -> None:
+    def step(self, X: np.ndarray, y: np.ndarray) -> np.floating:
+        """One training step; returns the batch's loss, as ours and PyTorch's steps do
+        (a training loop reports it): −log softmax(z)_y = log Σ exp z − z_y, averaged."""
         Ws, bs = self.p[0::2], self.p[1::2]
         outs = [X]
         for W, b in zip(Ws[:-1], bs[:-1]):
@@ -135,8 +137,11 @@ class NumpyMLP:
         z = outs[-1] @ Ws[-1].T + bs[-1]
         z -= z.max(axis=1, keepdims=True)
         p = np.exp(z)
-        p /= p.sum(axis=1, keepdims=True)
-        p[np.arange(len(y)), y] -= 1
+        total = p.sum(axis=1, keepdims=True)
+        rows = np.arange(len(y))
+        loss = (np.log(total[:, 0]) - z[rows, y]).mean()
+        p /= total
+        p[rows, y] -= 1
         delta = p / len(y)                       # ∂loss/∂z for the mean cross-entropy
         grads: list[np.ndarray] = []
         for layer in range(len(Ws) - 1, -1, -1):
@@ -144,6 +149,7 @@ class NumpyMLP:
             if layer:
                 delta = (delta @ Ws[layer]) * (outs[layer] > 0)
         self.update(grads)
+        return loss
 
     def update(self, grads: list[np.ndarray]) -> None:
         if not self.adam:
