@@ -31,19 +31,24 @@ from autograd.tensor import Tensor
 tensor_module = importlib.import_module("autograd.tensor")
 
 
-def trace(fn: Callable[..., Tensor]) -> Trace:
+def trace(fn: Callable[..., Any]) -> Trace:
     """A training step that records ``fn``'s graph once and replays it flat.
 
     ``step = ag.trace(fn)``; ``loss = step(*args)`` adds ∂loss/∂leaf into every leaf's
     ``.grad`` exactly as ``fn(*args).backward()`` would, and returns the loss (with no
-    graph). The first call runs ``fn``; later ones replay its ops on arrays.
+    graph). The first call with arguments of a new signature (shapes, dtypes) runs ``fn``;
+    later ones replay its ops on arrays. The plans of the last ``KEPT_PLANS`` (four)
+    signatures are kept, so the smaller last batch of an epoch is traced once, not at
+    every epoch.
 
     Parameters
     ----------
     fn : callable
-        ``fn(*args)`` returns a one-element Tensor that requires grad (the loss). Arrays
-        and Tensors among the arguments are read afresh on every call; any other argument
-        (a number, a string) is part of the trace.
+        ``fn(*args)`` returns a one-element Tensor that requires grad (the loss), or a
+        tuple ``(loss, *outputs)`` of it and other tensors the ops made (the model's
+        output, to measure accuracy); the step then returns a tuple of the same values,
+        as Tensors with no graph. Arrays and Tensors among the arguments are read afresh
+        on every call; any other argument (a number, a string) is part of the trace.
 
     Notes
     -----
@@ -64,6 +69,8 @@ def trace(fn: Callable[..., Tensor]) -> Trace:
       not an argument (NumPy work on the batch), a constant tensor that only the graph
       holds (a comparison ``x > 0``, ``ag.tensor(y)``). Pass them as arguments. A tensor
       that outlives ``fn`` (a parameter, a module's constant) is read afresh.
+    - **Tensors made while tracing are cut from their graph** once it is recorded (their
+      op nodes keep no inputs), so the step keeps no activations of that first run.
     - **Also refused:** hooks on intermediate tensors, ``retain_grad()``,
       ``ag.retain_grads``, an argument that has a graph, a call under ``no_grad``. Hooks
       on leaves run. Under ``detect_anomaly`` each call runs ``fn`` and ``backward``
@@ -72,39 +79,46 @@ def trace(fn: Callable[..., Tensor]) -> Trace:
     return Trace(fn)
 
 
+#: How many plans (one per argument signature) a step keeps, the oldest dropped first.
+KEPT_PLANS = 4
+
+
 class Trace:
     """The callable ``ag.trace`` returns; ``traces`` counts how often ``fn`` was traced."""
 
-    def __init__(self, fn: Callable[..., Tensor]) -> None:
+    def __init__(self, fn: Callable[..., Any]) -> None:
         self.fn = fn
         self.traces = 0
-        self._plan: _Plan | None = None
+        self._plans: dict[tuple, _Plan] = {}  # signature → plan, oldest first
 
-    def __call__(self, *args: Any) -> Tensor:
+    def __call__(self, *args: Any) -> Any:
         if not _state.enabled:
             raise RuntimeError("trace: the step was called under no_grad, but it computes "
                                "gradients; evaluate by calling fn (or the model) instead")
         key = _signature(args)
         if function.anomaly_check is not None:  # detect_anomaly: the plain pass names modules
-            loss = _checked_loss(self.fn(*args))
-            loss.backward()
-            return Tensor._make(loss._data)
-        plan = self._plan
-        if plan is not None and plan.key == key and plan.still_fits():
+            results, single = _checked_results(self.fn(*args))
+            results[0].backward()
+            values = tuple(Tensor._make(t._data) for t in results)
+            return values[0] if single else values
+        plan = self._plans.get(key)
+        if plan is not None and plan.still_fits():
             env, inputs = plan.forward(args)
         else:
-            self._plan = None  # a failed trace leaves no stale plan behind
+            self._plans.pop(key, None)  # a failed trace leaves no stale plan behind
             plan, env, inputs = self._trace(args, key)
-            self._plan = plan
+            self._plans[key] = plan
+            if len(self._plans) > KEPT_PLANS:
+                del self._plans[next(iter(self._plans))]
         plan.backward(env, inputs, args)
-        return Tensor._make(env[-1])
+        return plan.results(env)
 
     def _trace(self, args: tuple, key: tuple) -> tuple[_Plan, list, list]:
         spy = _ModuleSpy(active_recorder())
         with recording(spy), _warning_on_value_reads():
-            loss = _checked_loss(self.fn(*args))
+            results, single = _checked_results(self.fn(*args))
         self.traces += 1
-        return _Plan.record(loss, args, key, spy.modules)
+        return _Plan.record(results, single, args, key, spy.modules)
 
 
 class _Step(NamedTuple):
@@ -118,11 +132,15 @@ class _Step(NamedTuple):
 
 class _Plan:
     """The flattened graph. ``env`` (one list per call) holds the arguments, the leaves'
-    arrays, the constants and then each step's output, in that order."""
+    arrays, the constants and then each step's output, in that order; ``result_places``
+    are the places in env of what fn returned, the loss first (``single``: the loss
+    alone, not in a tuple)."""
 
     def __init__(self, key: tuple, leaves: list[Tensor], constants: list,
-                 steps: list[_Step], modules: list) -> None:
-        self.key = key
+                 steps: list[_Step], modules: list, result_places: tuple[int, ...],
+                 single: bool) -> None:
+        self.result_places = result_places
+        self.single = single
         self.leaves = leaves
         self.leaf_key = _leaf_signature(leaves)
         self.constants = constants
@@ -143,8 +161,13 @@ class _Plan:
         return (_leaf_signature(self.leaves) == self.leaf_key
                 and tuple(m.training for m in self.modules) == self.training)
 
+    def results(self, env: list) -> Any:
+        """What fn returned, as Tensors with no graph: the loss, or a tuple."""
+        values = tuple(Tensor._make(env[i]) for i in self.result_places)
+        return values[0] if self.single else values
+
     def forward(self, args: tuple) -> tuple[list, list]:
-        """Run every op's forward on arrays: env (the loss last), and each step's inputs."""
+        """Run every op's forward on arrays: env, and each step's inputs."""
         env = [a._data if isinstance(a, Tensor) else a for a in args]
         env += [t._data for t in self.leaves]
         env += self.constants
@@ -168,8 +191,9 @@ class _Plan:
         """The chain rule backwards through the steps, as the engine's plain pass does it
         (same order, so the same sums), then the leaves' gradients into ``.grad``."""
         grads: list[Any] = [None] * len(env)
-        grads[-1] = ones_like(env[-1])
-        handed_out = {id(grads[-1]): grads[-1]}  # as the engine: never a .grad itself
+        loss = self.result_places[0]
+        grads[loss] = ones_like(env[loss])
+        handed_out = {id(grads[loss]): grads[loss]}  # as the engine: never a .grad itself
         previous = _state.enabled
         _state.enabled = False
         try:
@@ -201,11 +225,13 @@ class _Plan:
             _state.enabled = previous
 
     @classmethod
-    def record(cls, loss: Tensor, args: tuple, key: tuple, modules: list
-               ) -> tuple[_Plan, list, list]:
-        """The plan of ``loss``'s graph, and the env and steps' inputs of the run that
-        made it."""
-        nodes = sorted(topological_order([loss.grad_fn]), key=lambda node: node.sequence)
+    def record(cls, results: tuple[Tensor, ...], single: bool, args: tuple, key: tuple,
+               modules: list) -> tuple[_Plan, list, list]:
+        """The plan of the graph of ``results`` (the loss first), and the env and steps'
+        inputs of the run that made it. The recorded nodes then drop their inputs: the
+        plan keeps the ops, not the first run's activations."""
+        roots = list(dict.fromkeys(t.grad_fn for t in results))
+        nodes = sorted(topological_order(roots), key=lambda node: node.sequence)
         position = {node: k for k, node in enumerate(nodes)}
         tensor_args = {id(a): i for i, a in enumerate(args) if isinstance(a, Tensor)}
         array_args = {id(a._data if isinstance(a, Tensor) else a): i
@@ -214,7 +240,9 @@ class _Plan:
         leaves: dict[int, int] = {}  # id(leaf) → its index among the leaves
         leaf_tensors: list[Tensor] = []
         constants: list = []
-        outputs: list[Any] = [None] * (len(nodes) - 1) + [loss._data]
+        outputs: list[Any] = [None] * len(nodes)
+        for t in results:
+            outputs[position[t.grad_fn]] = t._data
 
         def source(node: Any, x: Any) -> tuple[str, int]:
             """Where input ``x`` of ``node`` comes from: ("arg" | "leaf" | "constant" |
@@ -254,8 +282,10 @@ class _Plan:
         env += [t._data for t in leaf_tensors] + constants + outputs
         inputs = [[env[i] for i in step.slots] for step in steps]
         for node in nodes:
-            node.arrays = None  # the replay hands each op its arrays itself
-        return cls(key, leaf_tensors, constants, steps, modules), env, inputs
+            node.inputs = node.arrays = ()  # the replay hands each op its arrays itself
+        places = tuple(offsets["step"] + position[t.grad_fn] for t in results)
+        plan = cls(key, leaf_tensors, constants, steps, modules, places, single)
+        return plan, env, inputs
 
 
 def _signature(args: tuple) -> tuple:
@@ -281,15 +311,29 @@ def _leaf_signature(leaves: list[Tensor]) -> tuple:
     return tuple((t._data.shape, t._data.dtype, t._requires_grad) for t in leaves)
 
 
-def _checked_loss(loss: Any) -> Tensor:
-    """``loss`` if it is a one-element tensor made by ops from tensors that require grad."""
-    if isinstance(loss, Tensor) and loss.size == 1 and loss.grad_fn is not None:
-        return loss
-    got = (f"a tensor of shape {loss.shape}"
-           + ("" if loss.requires_grad else " that does not require grad")
-           if isinstance(loss, Tensor) else type(loss).__name__)
-    raise RuntimeError("trace: fn must return the loss, a one-element Tensor computed by "
-                       f"ops from tensors that require grad; got {got}")
+def _checked_results(result: Any) -> tuple[tuple[Tensor, ...], bool]:
+    """fn's result as a tuple, the loss first, and whether it was the loss alone: the loss
+    must be a one-element tensor made by ops from tensors that require grad, the other
+    outputs tensors made by ops (the replay recomputes only what ops made)."""
+    single = not isinstance(result, tuple | list)
+    results = (result,) if single else tuple(result)
+    loss = results[0] if results else None
+    if not (isinstance(loss, Tensor) and loss.size == 1 and loss.grad_fn is not None):
+        got = (f"a tensor of shape {loss.shape}"
+               + ("" if loss.requires_grad else " that does not require grad")
+               if isinstance(loss, Tensor) else type(loss).__name__)
+        raise RuntimeError("trace: fn must return the loss, a one-element Tensor computed "
+                           "by ops from tensors that require grad (or a tuple of it and "
+                           f"other outputs); got {got}")
+    for k, t in enumerate(results[1:], start=1):
+        if not isinstance(t, Tensor) or t.grad_fn is None:
+            got = "a tensor no op made" if isinstance(t, Tensor) else type(t).__name__
+            raise RuntimeError(
+                f"trace: output {k} of fn must be a tensor computed by ops from tensors "
+                f"that require grad (the model's output, say), as a replay recomputes "
+                f"only those; got {got} — return the logits and take argmax, or call "
+                "numpy, outside the step")
+    return results, single
 
 
 def _refuse_recording(node: Any) -> None:

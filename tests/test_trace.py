@@ -5,7 +5,9 @@ with an error naming ``trace``, what it cannot replay."""
 
 from __future__ import annotations
 
+import gc
 import warnings
+import weakref
 from itertools import pairwise
 
 import numpy as np
@@ -100,6 +102,50 @@ def test_a_traced_step_gives_the_plain_steps_loss_and_gradients(
     assert loss.grad_fn is None and not loss.requires_grad
 
 
+@given(sizes=st.lists(st.integers(1, 5), min_size=2, max_size=4),
+       batches=st.lists(st.integers(1, 4), min_size=1, max_size=5), seed=st.integers(0, 99))
+def test_a_step_returning_the_loss_and_the_output_gives_the_plain_values(
+        sizes, batches, seed):
+    sizes[-1] = max(sizes[-1], 2)
+    plain, traced = (network(sizes, "relu", 0.0, np.float64, seed) for _ in range(2))
+    step = ag.trace(lambda X, t: (F.cross_entropy(out := traced(X), t), out))
+    optimizers = SGD(plain.parameters(), lr=0.5), SGD(traced.parameters(), lr=0.5)
+    rng = np.random.default_rng(seed)
+    for n in batches:
+        X, t = rng.standard_normal((n, sizes[0])), rng.integers(0, sizes[-1], n)
+        for optimizer in optimizers:
+            optimizer.zero_grad()
+        expected_output = plain(X)
+        expected_loss = F.cross_entropy(expected_output, t)
+        expected_loss.backward()
+        loss, output = step(X, t)
+        np.testing.assert_allclose(loss.data, expected_loss.data, rtol=1e-12)
+        np.testing.assert_allclose(output.data, expected_output.data, rtol=1e-12)
+        assert output.grad_fn is None and not output.requires_grad
+        for got, want in zip(grads(traced), grads(plain)):
+            np.testing.assert_allclose(got, want, rtol=1e-10, atol=1e-12)
+        for optimizer in optimizers:
+            optimizer.step()
+
+
+def test_the_first_runs_activations_are_not_kept_by_the_step():
+    w = ag.Tensor(np.ones((3, 4)), requires_grad=True)
+    activations = []
+
+    def fn(X):
+        h = X @ w  # no op keeps it for its backward (tanh keeps its own output)
+        activations.append(weakref.ref(h.data))
+        return h.tanh().sum()
+
+    step = ag.trace(fn)
+    step(np.ones((2, 3)))
+    gc.collect()
+    assert activations[0]() is None
+    w.grad = None
+    step(np.ones((2, 3)))  # and the replay still works from the kept ops
+    np.testing.assert_allclose(w.grad.data, 2 * (1 - np.tanh(3.0) ** 2))
+
+
 def test_dropout_draws_a_fresh_mask_at_every_replay_and_the_plain_ones_under_a_seed():
     drop = nn.Dropout(0.5)
     w = ag.Tensor(np.ones(200), requires_grad=True)
@@ -138,8 +184,9 @@ def test_eval_mode_re_traces_without_dropout_and_train_mode_brings_it_back():
     assert step.traces == 3
 
 
-@given(sizes=st.lists(st.integers(1, 6), min_size=3, max_size=6), seed=st.integers(0, 99))
-def test_a_new_batch_size_re_traces_and_gives_the_plain_gradients(sizes, seed):
+@given(sizes=st.lists(st.integers(1, ag.tracing.KEPT_PLANS), min_size=3, max_size=8),
+       seed=st.integers(0, 99))
+def test_each_batch_size_is_traced_once_and_gives_the_plain_gradients(sizes, seed):
     model = network([2, 4, 1], "tanh", 0.0, np.float64, seed)
     fn = loss_function("moons", model)
     step = ag.trace(fn)
@@ -153,7 +200,20 @@ def test_a_new_batch_size_re_traces_and_gives_the_plain_gradients(sizes, seed):
         fn(X, t).backward()
         for g, want in zip(got, grads(model)):
             np.testing.assert_allclose(g, want, rtol=1e-12, atol=1e-15)
-    assert step.traces == 1 + sum(a != b for a, b in pairwise(sizes))
+    assert step.traces == len(set(sizes))  # a plan per batch size (the last batch's too)
+
+
+def test_the_oldest_plan_is_dropped_beyond_the_kept_number():
+    w = ag.Tensor(np.ones(1), requires_grad=True)
+    step = ag.trace(lambda x: (w * x).sum())
+    sizes = range(1, ag.tracing.KEPT_PLANS + 2)
+    for _ in range(2):
+        for n in sizes:
+            step(np.ones(n))
+    assert step.traces == 2 * len(sizes)  # each plan dropped before its size came back
+    for n in reversed(sizes[1:]):  # the last KEPT_PLANS sizes are still kept
+        step(np.ones(n))
+    assert step.traces == 2 * len(sizes)
 
 
 def test_a_new_dtype_or_non_array_argument_re_traces():
@@ -233,6 +293,21 @@ def test_the_loss_must_be_a_one_element_tensor_made_by_ops(fn, message):
         ag.trace(fn)()  # a one-element result of an op is a loss
         return
     with pytest.raises(RuntimeError, match="trace: fn must return the loss.*" + message):
+        ag.trace(fn)()
+
+
+@pytest.mark.parametrize("extra, got", [
+    (lambda loss: ag.Tensor(1.0), "a tensor no op made"),
+    (lambda loss: 3, "int"),
+    (lambda loss: (w * 2).detach(), "a tensor no op made"),
+])
+def test_other_outputs_must_be_tensors_made_by_ops(extra, got):
+    def fn():
+        loss = (w * w).sum()
+        return loss, extra(loss)
+
+    with pytest.raises(RuntimeError, match="trace: output 1 of fn must be a tensor computed "
+                       f"by ops.*got {got}"):
         ag.trace(fn)()
 
 
@@ -318,6 +393,16 @@ def test_reading_a_value_while_tracing_warns_naming_trace(read):
         warnings.simplefilter("error")
         step()  # a replay runs no Python of fn, so it reads nothing
         read((w * w).sum() > 0 if read is bool else (w * w).sum())  # no warning outside
+
+
+def test_under_detect_anomaly_the_step_returns_what_fn_returns():
+    x = ag.Tensor(np.array([1.0, 2.0]), requires_grad=True)
+    step = ag.trace(lambda: ((y := x * 3).sum(), y))
+    with ag.detect_anomaly():
+        loss, y = step()
+    assert loss.item() == 9.0 and y.grad_fn is None
+    np.testing.assert_array_equal(y.data, [3.0, 6.0])
+    np.testing.assert_array_equal(x.grad.data, [3.0, 3.0])
 
 
 def test_under_detect_anomaly_the_step_runs_plainly_and_names_the_op():
