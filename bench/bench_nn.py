@@ -14,8 +14,8 @@ held to the same thread count (threadpoolctl, which scikit-learn brings). ``--th
 measures both single-threaded: on a loaded machine, two BLAS threads on two cores can
 stall each other (a 64×64 by 64×128 product went from 46 µs to 720 µs here).
 Each figure is the best of several repeats of many steps (robust to a busy machine).
-Targets (issue 3): ours ≤ 1.0× PyTorch on digits and moons, ≤ 1.15× hand NumPy on the
-large network.
+Targets (issue 10): digits SGD ≤ 1.4× hand NumPy (≈ 0.65× PyTorch), moons ≤ 0.6×
+PyTorch, the large network ≤ 1.1× hand NumPy; a step made by ``ag.trace`` counts.
 
     python bench/bench_nn.py [--quick] [--threads N] [--profile]
 """
