@@ -99,8 +99,7 @@ class Trace:
         if function.anomaly_check is not None:  # detect_anomaly: the plain pass names modules
             results, single = _checked_results(self.fn(*args))
             results[0].backward()
-            values = tuple(Tensor._make(t._data) for t in results)
-            return values[0] if single else values
+            return _as_returned([t._data for t in results], single)
         plan = self._plans.get(key)
         if plan is not None and plan.still_fits():
             env, inputs = plan.forward(args)
@@ -162,9 +161,8 @@ class _Plan:
                 and tuple(m.training for m in self.modules) == self.training)
 
     def results(self, env: list) -> Any:
-        """What fn returned, as Tensors with no graph: the loss, or a tuple."""
-        values = tuple(Tensor._make(env[i]) for i in self.result_places)
-        return values[0] if self.single else values
+        """What fn returned, replayed (``_as_returned``)."""
+        return _as_returned([env[i] for i in self.result_places], self.single)
 
     def forward(self, args: tuple) -> tuple[list, list]:
         """Run every op's forward on arrays: env, and each step's inputs."""
@@ -309,6 +307,13 @@ def _signature(args: tuple) -> tuple:
 
 def _leaf_signature(leaves: list[Tensor]) -> tuple:
     return tuple((t._data.shape, t._data.dtype, t._requires_grad) for t in leaves)
+
+
+def _as_returned(arrays: list, single: bool) -> Any:
+    """The values of what fn returned, as Tensors with no graph: the loss alone
+    (``single``), or a tuple of the loss and the other outputs."""
+    values = tuple(Tensor._make(a) for a in arrays)
+    return values[0] if single else values
 
 
 def _checked_results(result: Any) -> tuple[tuple[Tensor, ...], bool]:

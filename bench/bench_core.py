@@ -84,17 +84,14 @@ def chain_torch(n_ops: int) -> float | None:
 
 
 def best_of_interleaved(runs: dict, n_ops: int, repeats: int,
-                        processes: dict | None = None) -> dict[str, float]:
+                        processes: dict) -> dict[str, float]:
     """Best time of each run over ``repeats`` rounds, the runs taking turns within a round
     so that a shared machine's slow spells fall on all of them alike. ``processes`` maps a
-    run's name to the process pool it runs in (by default, this process)."""
+    run's name to the process pool it runs in."""
     best: dict[str, float] = {}
     for _ in range(repeats):
         for name, run in runs.items():
-            if processes is None:
-                seconds = run(n_ops)
-            else:
-                seconds = processes[name].submit(run, n_ops).result()
+            seconds = processes[name].submit(run, n_ops).result()
             if seconds is not None:
                 best[name] = min(seconds, best.get(name, seconds))
     return best

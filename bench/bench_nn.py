@@ -303,19 +303,16 @@ def fit_benchmark(repeats: int, epochs: int) -> None:
     X, y = data.load_digits()
     X = X.astype(np.float32)
 
-    def run(loss_fn) -> float:
-        model = build([64, 128, 64, 10], np.float32)
-        start = clock()
-        fit(model, loss_fn, SGD(model.parameters(), lr=LR), X, y, epochs=epochs,
-            batch_size=32, seed=0, progress=False)
-        return clock() - start
+    def run(loss_fn) -> Callable[[int], None]:
+        def train(_: int) -> None:  # one "step" of best_times: a whole fit
+            model = build([64, 128, 64, 10], np.float32)
+            fit(model, loss_fn, SGD(model.parameters(), lr=LR), X, y, epochs=epochs,
+                batch_size=32, seed=0, progress=False)
+        return train
 
-    fits = {"replayed": lambda: run(F.cross_entropy),
-            "plain": lambda: run(lambda output, labels: F.cross_entropy(output, labels))}
-    best = dict.fromkeys(fits, float("inf"))
-    for _ in range(repeats):
-        for name, timed in fits.items():
-            best[name] = min(best[name], timed())
+    best = best_times({"replayed": run(F.cross_entropy),
+                       "plain": run(lambda output, labels: F.cross_entropy(output, labels))},
+                      1, repeats)
     print(f"nn.fit digits 64-128-64-10, {epochs} epoch(s) of batch 32, sgd: replayed steps "
           f"{best['replayed']:.3f} s | plain steps {best['plain']:.3f} s "
           f"(replayed/plain {best['replayed'] / best['plain']:.2f}x)")
