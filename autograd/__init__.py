@@ -8,7 +8,6 @@ import numpy as np
 # Tensor first: the ops it calls import it back.
 from autograd.tensor import Tensor  # isort: split
 
-from autograd.animate import animate
 from autograd.anomaly import detect_anomaly
 from autograd.creation import (
     arange,
@@ -26,7 +25,6 @@ from autograd.creation import (
 )
 from autograd.dtypes import get_default_dtype, set_default_dtype
 from autograd.engine import grad
-from autograd.explain import explain
 from autograd.function import Function
 from autograd.grad_mode import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
 from autograd.gradcheck import GradcheckError, gradcheck
@@ -88,8 +86,10 @@ from autograd.ops import (
 )
 from autograd.random import get_generator, manual_seed
 from autograd.record import retain_grads
+from autograd.show.animate import animate
+from autograd.show.draw import draw
+from autograd.show.explain import explain
 from autograd.tracing import trace
-from autograd.viz import draw
 
 #: dtype names as PyTorch spells them: ``ag.zeros(3, dtype=ag.float32)``.
 float32, float64, int32, int64 = np.float32, np.float64, np.int32, np.int64

@@ -27,6 +27,7 @@ import numpy as np
 from autograd import function
 from autograd.function import Function
 from autograd.grad_mode import _state
+from autograd.graph import topological_order
 from autograd.record import Tape
 from autograd.tensor import Tensor, last_change
 
@@ -63,41 +64,6 @@ def unbroadcast(grad: Any, shape: tuple[int, ...]) -> Any:
     stretched = tuple(leading + i for i, n in enumerate(shape)
                       if n == 1 and grad.shape[leading + i] != 1)
     return grad.sum(axis=tuple(range(leading)) + stretched).reshape(shape)
-
-
-def topological_order(roots: Sequence[Function]) -> list[Function]:
-    """Every node reachable from ``roots``, each after all the nodes it consumes.
-
-    Kahn's algorithm, iteratively: count each node's consumers, then release a node once
-    every consumer has been emitted; the list is reversed so that inputs come first."""
-    consumers: dict[Function, int] = {}
-    stack = list(roots)
-    for root in roots:
-        consumers[root] = 0
-    while stack:
-        node = stack.pop()
-        for x, needed in zip(node.inputs, node.needs_input_grad):
-            parent = x.grad_fn if needed else None
-            if parent is None:
-                continue
-            if parent in consumers:
-                consumers[parent] += 1
-            else:
-                consumers[parent] = 1
-                stack.append(parent)
-    ready = [root for root in dict.fromkeys(roots) if consumers[root] == 0]
-    order: list[Function] = []
-    while ready:
-        node = ready.pop()
-        order.append(node)
-        for x, needed in zip(node.inputs, node.needs_input_grad):
-            parent = x.grad_fn if needed else None
-            if parent is not None:
-                consumers[parent] -= 1
-                if consumers[parent] == 0:
-                    ready.append(parent)
-    order.reverse()
-    return order
 
 
 def ones_like(array: np.ndarray) -> np.ndarray:

@@ -12,7 +12,7 @@ from typing import Any
 import numpy as np
 
 from autograd.grad_mode import _state
-from autograd.ops.index import normalize_index
+from autograd.ops.indexing import normalize_index
 from autograd.tensor import Tensor
 
 

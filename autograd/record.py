@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 
 from autograd.function import Function
+from autograd.graph import topological_order
 from autograd.tensor import Tensor
 
 
@@ -99,8 +100,6 @@ def retain_grads(tensors: Tensor | Sequence[Tensor]) -> None:
     (order, incoming gradients, the separate contributions of a fan-out), for
     ``explain``, ``draw`` and ``animate``. After a backward it raises ``RuntimeError``:
     by then the pass has run and, without ``retain_graph``, its values are freed."""
-    from autograd.engine import topological_order
-
     outputs = output_tensors(tensors, "retain_grads")
     roots = [t.grad_fn for t in outputs if t.grad_fn is not None]
     for node in roots:

@@ -395,5 +395,5 @@ from autograd.numpy_interop import (  # noqa: E402
     UFUNC_OPS,
     outside_graph,
 )
-from autograd.ops.elementwise import Add, Div, Mul, Neg, Pow, Sub  # noqa: E402
+from autograd.ops.arithmetic import Add, Div, Mul, Neg, Pow, Sub  # noqa: E402
 from autograd.ops.linalg import MatMul  # noqa: E402

@@ -22,8 +22,9 @@ from typing import Any, NamedTuple
 import numpy as np
 
 from autograd import function
-from autograd.engine import _retain, _run_hooks, ones_like, topological_order, unbroadcast
+from autograd.engine import _retain, _run_hooks, ones_like, unbroadcast
 from autograd.grad_mode import _state
+from autograd.graph import topological_order
 from autograd.scopes import active_recorder, recording
 from autograd.tensor import Tensor
 

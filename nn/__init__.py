@@ -14,8 +14,23 @@ export to PyTorch and ONNX (``nn.export``), learning without labels or with few
 from nn import functional  # isort: split
 
 from nn import backprop, data, exercises, export, init, logic, optim, paradigms
-from nn.activations import ELU, GELU, Hardtanh, LeakyReLU, LogSigmoid, SiLU, Softplus
-from nn.layers import Dropout, Identity, Linear, ReLU, Sigmoid, Sign, Softmax, Step, Tanh
+from nn.activations import (
+    ELU,
+    GELU,
+    Hardtanh,
+    Identity,
+    LeakyReLU,
+    LogSigmoid,
+    ReLU,
+    Sigmoid,
+    Sign,
+    SiLU,
+    Softmax,
+    Softplus,
+    Step,
+    Tanh,
+)
+from nn.layers import Dropout, Linear
 from nn.mlp import MLP
 from nn.module import Module, ModuleDict, ModuleList, Parameter, Sequential
 from nn.neurons import ConvergenceWarning, MCPNeuron, Perceptron

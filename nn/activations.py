@@ -1,16 +1,96 @@
-"""The activation modules PyTorch users reach for beyond S9/S10 (sigmoid, tanh, ReLU in
-``nn.layers``): each applies its ``nn.functional`` twin, whose docstring states the
-formula. Pass an instance to ``nn.MLP(activation=nn.GELU())`` or put it in a
-``Sequential``."""
+"""The activations as modules, every one in this file: the document's sigmoid, tanh and
+ReLU (S9, S10), sign and step (the threshold units of S1–S3), softmax, and the ones
+PyTorch users reach for beyond them. Each applies its ``nn.functional`` twin, whose
+docstring states the formula. Pass an instance to ``nn.MLP(activation=nn.GELU())`` or
+put it in a ``Sequential``."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 from autograd import Tensor
-from autograd.errors import check_real
+from autograd.errors import check_integer, check_real
 from nn import functional as F
-from nn.layers import Activation
+from nn.module import Module
+
+
+class Activation(Module):
+    """A parameter-free module applying an ``nn.functional`` activation.
+
+    ``name`` is the activation's name as ``nn.MLP`` accepts it (and ``nn.backprop``
+    reads it)."""
+
+    name: ClassVar[str] = ""
+
+
+class Identity(Activation):
+    """f(x) = x: a linear layer's output left as it is (logits)."""
+
+    name = "identity"
+
+    def forward(self, x: Any) -> Tensor:
+        return F.identity(x)
+
+
+class Sigmoid(Activation):
+    """S9: S(x) = 1 / (1 + e^(−x)), derivative y(1 − y)."""
+
+    name = "sigmoid"
+
+    def forward(self, x: Any) -> Tensor:
+        return F.sigmoid(x)
+
+
+class Tanh(Activation):
+    """S10: tanh, derivative 1 − y²."""
+
+    name = "tanh"
+
+    def forward(self, x: Any) -> Tensor:
+        return F.tanh(x)
+
+
+class ReLU(Activation):
+    """S10/S19: max(0, x)."""
+
+    name = "relu"
+
+    def forward(self, x: Any) -> Tensor:
+        return F.relu(x)
+
+
+class Sign(Activation):
+    """S3: sign(x), 0 at 0 (as NumPy); no gradient flows through it."""
+
+    name = "sign"
+
+    def forward(self, x: Any) -> Tensor:
+        return F.sign(x)
+
+
+class Step(Activation):
+    """S1: 1 where x ≥ 0 (the threshold is reached), else 0; no gradient flows through it."""
+
+    name = "step"
+
+    def forward(self, x: Any) -> Tensor:
+        return F.step(x)
+
+
+class Softmax(Activation):
+    """S10: softmax along ``axis`` (default the last, the class axis); rows sum to 1."""
+
+    name = "softmax"
+
+    def __init__(self, axis: int = -1) -> None:
+        super().__init__()
+        self.axis = check_integer("Softmax", "axis", axis)
+
+    def forward(self, x: Any) -> Tensor:
+        return F.softmax(x, axis=self.axis)
+
+    def extra_repr(self) -> str:
+        return f"axis={self.axis}"
 
 
 class LeakyReLU(Activation):
@@ -107,3 +187,9 @@ class Hardtanh(Activation):
 
     def extra_repr(self) -> str:
         return f"min_val={self.min_val}, max_val={self.max_val}"
+
+
+#: The activations ``nn.MLP`` accepts by name.
+ACTIVATIONS: dict[str, type[Activation]] = {
+    cls.name: cls for cls in (Sigmoid, Tanh, ReLU, Identity, Softmax, Sign, Step)
+}

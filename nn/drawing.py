@@ -17,9 +17,10 @@ from typing import Any
 import numpy as np
 
 import autograd as ag
+from autograd.graph import walk
 from autograd.scopes import describe, own_parameters, record_modules, recording
+from autograd.show.draw import digraph, draw
 from autograd.tensor import Tensor
-from autograd.viz import digraph, draw, walk
 from nn import functional as F
 from nn.mlp import MLP
 from nn.module import Module

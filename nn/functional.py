@@ -77,7 +77,7 @@ def softmax(x: Any, axis: int = -1) -> Tensor:
 
     Computed as e^(x − max x) / Σ e^(x − max x), which is equal and never overflows. Its
     Jacobian is diag(y) − y yᵀ (the document's element-wise y − y² is only the diagonal);
-    the op's backward applies the full Jacobian (``autograd.ops.softmax``).
+    the op's backward applies the full Jacobian (``autograd.ops.activations``).
 
     Parameters
     ----------

@@ -1,8 +1,9 @@
-"""Layers: the affine map of S11 (``Linear``), the activations as modules, and Dropout."""
+"""Layers: the affine map of S11 (``Linear``) and Dropout. The activations as modules are
+in ``nn.activations``."""
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import Any
 
 import numpy as np
 
@@ -59,85 +60,6 @@ class Linear(Module):
                                                            else ", bias=False")
 
 
-class Activation(Module):
-    """A parameter-free module applying an ``nn.functional`` activation.
-
-    ``name`` is the activation's name as ``nn.MLP`` accepts it (and ``nn.backprop``
-    reads it)."""
-
-    name: ClassVar[str] = ""
-
-
-class Identity(Activation):
-    """f(x) = x: a linear layer's output left as it is (logits)."""
-
-    name = "identity"
-
-    def forward(self, x: Any) -> Tensor:
-        return F.identity(x)
-
-
-class Sigmoid(Activation):
-    """S9: S(x) = 1 / (1 + e^(−x)), derivative y(1 − y)."""
-
-    name = "sigmoid"
-
-    def forward(self, x: Any) -> Tensor:
-        return F.sigmoid(x)
-
-
-class Tanh(Activation):
-    """S10: tanh, derivative 1 − y²."""
-
-    name = "tanh"
-
-    def forward(self, x: Any) -> Tensor:
-        return F.tanh(x)
-
-
-class ReLU(Activation):
-    """S10/S19: max(0, x)."""
-
-    name = "relu"
-
-    def forward(self, x: Any) -> Tensor:
-        return F.relu(x)
-
-
-class Sign(Activation):
-    """S3: sign(x), 0 at 0 (as NumPy); no gradient flows through it."""
-
-    name = "sign"
-
-    def forward(self, x: Any) -> Tensor:
-        return F.sign(x)
-
-
-class Step(Activation):
-    """S1: 1 where x ≥ 0 (the threshold is reached), else 0; no gradient flows through it."""
-
-    name = "step"
-
-    def forward(self, x: Any) -> Tensor:
-        return F.step(x)
-
-
-class Softmax(Activation):
-    """S10: softmax along ``axis`` (default the last, the class axis); rows sum to 1."""
-
-    name = "softmax"
-
-    def __init__(self, axis: int = -1) -> None:
-        super().__init__()
-        self.axis = check_integer("Softmax", "axis", axis)
-
-    def forward(self, x: Any) -> Tensor:
-        return F.softmax(x, axis=self.axis)
-
-    def extra_repr(self) -> str:
-        return f"axis={self.axis}"
-
-
 class Dropout(Module):
     """Dropout, S19: in training, each entry is zeroed with probability p and the
     survivors are scaled by 1/(1 − p) ("inverted" dropout), so E[output] = input and
@@ -166,6 +88,3 @@ class Dropout(Module):
 
 
 #: Activation modules by the names ``nn.MLP`` accepts.
-ACTIVATIONS: dict[str, type[Activation]] = {
-    cls.name: cls for cls in (Sigmoid, Tanh, ReLU, Identity, Softmax, Sign, Step)
-}

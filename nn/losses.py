@@ -14,7 +14,7 @@ import numpy as np
 import autograd as ag
 from autograd import Tensor
 from autograd.errors import check_integer, check_real
-from autograd.ops.cross_entropy import cross_entropy as fused_cross_entropy
+from autograd.ops.losses import cross_entropy as fused_cross_entropy
 from nn.functional import as_tensor, log_softmax
 
 _REDUCTIONS = ("mean", "sum", "none")

@@ -10,7 +10,8 @@ import numpy as np
 
 from autograd import Tensor
 from nn import init
-from nn.layers import ACTIVATIONS, Identity, Linear, ReLU
+from nn.activations import ACTIVATIONS, Identity, ReLU
+from nn.layers import Linear
 from nn.module import Module, ModuleList
 
 

@@ -13,9 +13,9 @@ from __future__ import annotations
 from typing import Any
 
 from autograd.function import Function
+from autograd.graph import GraphView, tensor_key, walk
 from autograd.tensor import Tensor
-from autograd.viz import GraphView, tensor_key, walk
-from nn.layers import Identity
+from nn.activations import Identity
 
 #: Infix operators, written between the operand names.
 INFIX = {"add": "+", "sub": "−", "div": "/"}

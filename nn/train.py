@@ -23,9 +23,9 @@ from autograd.errors import (
     check_integer,
     check_real,
 )
-from nn.activations import ELU, GELU, LeakyReLU, SiLU
+from nn.activations import ELU, GELU, Identity, LeakyReLU, ReLU, Sigmoid, SiLU, Softmax, Tanh
 from nn.data import Minibatches, Seed
-from nn.layers import Dropout, Identity, Linear, ReLU, Sigmoid, Softmax, Tanh
+from nn.layers import Dropout, Linear
 from nn.losses import binary_cross_entropy_with_logits, cross_entropy, hinge_loss, mse_loss
 from nn.mlp import MLP
 from nn.module import Module, ModuleList, Sequential

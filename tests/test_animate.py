@@ -14,7 +14,7 @@ from test_viz import build, expressions
 
 import autograd as ag
 import nn
-from autograd.viz import format_values
+from autograd.show.draw import format_values
 from nn import functional as F
 from nn.naming import document_names
 

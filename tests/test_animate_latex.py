@@ -14,7 +14,7 @@ import nn
 from nn import functional as F
 from nn.naming import document_names
 
-# The commands autograd/latex.py may emit; each renders in KaTeX and MathJax 3.
+# The commands autograd/show/latex.py may emit; each renders in KaTeX and MathJax 3.
 ALLOWED = {r"\frac", r"\partial", r"\odot", r"\oslash", r"\top", r"\mathbf", r"\mathrm",
            r"\sigma", r"\tanh", r"\sum", r"\delta", r"\left", r"\right", r"\qquad",
            r"\text", r"\mathrel", r"\tfrac", r"\,", r"\cdot", r"\_"}

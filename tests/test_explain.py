@@ -13,7 +13,7 @@ import autograd as ag
 
 
 def test_docstring_examples_hold():
-    module = importlib.import_module("autograd.explain")  # ag.explain is the function
+    module = importlib.import_module("autograd.show.explain")  # ag.explain is the function
     assert doctest.testmod(module, raise_on_error=True).attempted == 5
 
 

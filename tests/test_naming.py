@@ -88,9 +88,9 @@ def test_a_model_outside_the_graph_or_called_twice_is_refused():
 def test_names_are_found_after_a_plain_backward_too():
     model = nn.MLP([2, 2, 2], activation="tanh", output_activation="sigmoid")
     E = F.mse_loss(model(ag.Tensor([[1.0, 2.0]])), ag.Tensor([[0.0, 1.0]]), reduction="half_sum")
-    before = {name: ag.viz.tensor_key(t) for name, t in document_names(model, E).items()}
+    before = {name: ag.graph.tensor_key(t) for name, t in document_names(model, E).items()}
     E.backward()  # frees the intermediate values; the graph's structure stays
-    after = {name: ag.viz.tensor_key(t) for name, t in document_names(model, E).items()}
+    after = {name: ag.graph.tensor_key(t) for name, t in document_names(model, E).items()}
     assert set(after) == set(before) and len(before) == 14
     # every name is the same vertex (x and t, freed constants, are compared apart)
     assert {n: k for n, k in after.items() if n not in ("x", "t")} == {

@@ -12,7 +12,7 @@ from strategies import arrays, shapes
 
 import autograd as ag
 from autograd.ops import linear, log_softmax, softmax
-from autograd.ops.cross_entropy import cross_entropy
+from autograd.ops.losses import cross_entropy
 
 
 def numpy_softmax(a: np.ndarray, axis: int) -> np.ndarray:

@@ -124,7 +124,7 @@ def test_in_place_errors_say_what_to_write():
 
 
 def test_a_binary_op_blames_shapes_only_when_they_do_not_broadcast():
-    op = ag.ops.elementwise.Mul()
+    op = ag.ops.arithmetic.Mul()
     same = [np.ones(2), np.ones(2)]
     assert op.shape_error(same, ValueError("some other problem")) == "mul: some other problem"
     assert op.shape_error([np.ones(2), np.ones(3)], ValueError("x")) == (

@@ -18,7 +18,7 @@ import nn
 from autograd import function
 from autograd.record import retain_grads
 from autograd.scopes import active_recorder, record_modules
-from autograd.viz import GraphvizNotFound
+from autograd.show.draw import GraphvizNotFound
 
 
 def reachable(outputs):

@@ -1,8 +1,44 @@
-"""Every differentiable op, grouped by family; ``Tensor`` methods call these. The ops in
-``constant`` (isnan, logic, any/all, argmax/argmin) return tensors without gradient."""
+"""Every op, grouped by the maths it holds; ``Tensor`` methods call these.
 
-from autograd.ops.activations import elu, gelu, hardtanh, leaky_relu, logsigmoid, silu, softplus
-from autograd.ops.constant import (
+``arithmetic`` (+ − × ÷, powers, |a|, clip, maximum, where), ``exp_log`` (eˣ, ln, √),
+``trig`` (sin, cos), ``activations`` (sigmoid, tanh, ReLU and their relatives, softmax),
+``reductions`` (sum, mean, max, …, cumsum), ``shape`` (reshape, transpose, concatenate,
+casts), ``linalg`` (matmul, linear), ``indexing`` (``a[index]``, gather), ``losses``
+(fused cross-entropy), ``rounding`` (floor, ceil, mod: zero gradient), ``dropout``, and
+``logic`` (isnan, any/all, argmax, bitwise: results without gradient)."""
+
+from autograd.ops.activations import (
+    elu,
+    erf,
+    gelu,
+    hardtanh,
+    leaky_relu,
+    log_softmax,
+    logsigmoid,
+    relu,
+    sigmoid,
+    silu,
+    softmax,
+    softplus,
+    tanh,
+)
+from autograd.ops.arithmetic import (
+    abs,
+    add,
+    clip,
+    div,
+    maximum,
+    minimum,
+    mul,
+    neg,
+    pow,
+    sub,
+    where,
+)
+from autograd.ops.exp_log import exp, exp2, log, log2, log10, rsqrt, sqrt
+from autograd.ops.indexing import gather, getitem, scatter_add, take_along_axis
+from autograd.ops.linalg import linear, matmul
+from autograd.ops.logic import (
     all,
     any,
     argmax,
@@ -16,33 +52,10 @@ from autograd.ops.constant import (
     logical_or,
     logical_xor,
 )
-from autograd.ops.cumulative import cumsum
-from autograd.ops.elementary import cos, erf, exp2, log2, log10, rsqrt, sin
-from autograd.ops.elementwise import (
-    abs,
-    add,
-    astype,
-    clip,
-    div,
-    exp,
-    log,
-    maximum,
-    minimum,
-    mul,
-    neg,
-    pow,
-    relu,
-    sigmoid,
-    sqrt,
-    sub,
-    tanh,
-    where,
-)
-from autograd.ops.index import gather, getitem, scatter_add, take_along_axis
-from autograd.ops.linalg import linear, matmul
-from autograd.ops.reduce import logsumexp, max, mean, min, norm, prod, std, sum, var
+from autograd.ops.reductions import cumsum, logsumexp, max, mean, min, norm, prod, std, sum, var
 from autograd.ops.rounding import ceil, floor, floordiv, mod, round
 from autograd.ops.shape import (
+    astype,
     broadcast_to,
     concatenate,
     expand,
@@ -55,7 +68,7 @@ from autograd.ops.shape import (
     t,
     transpose,
 )
-from autograd.ops.softmax import log_softmax, softmax
+from autograd.ops.trig import cos, sin
 
 __all__ = [
     "abs", "add", "all", "any", "argmax", "argmin", "astype", "bitwise", "broadcast_to",

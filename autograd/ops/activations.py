@@ -1,7 +1,10 @@
-"""The activations PyTorch users reach for beyond S9/S10's sigmoid, tanh and ReLU (S19:
-ones that do not saturate for x > 0 keep deep networks' gradients alive). Each is one node
-with its derivative written out; the smooth ones (ELU, GELU, SiLU, softplus, log-sigmoid)
-write it with NumPy functions, so their second derivatives exist as well."""
+"""Activation functions, every family in one place: the document's sigmoid, tanh and ReLU
+(S9, S10: sigmoid and tanh save their output, as their derivatives are functions of it),
+the ones PyTorch users reach for beyond them (S19: ones that do not saturate for x > 0
+keep deep networks' gradients alive), erf (GELU's building block), and softmax and
+log-softmax along an axis, each one node with its Jacobian product written out (S10: the
+entries are coupled, so the gradient is not element-wise). The smooth ones write their
+derivative with NumPy functions, so their second derivatives exist as well."""
 
 from __future__ import annotations
 
@@ -10,11 +13,68 @@ import math
 import numpy as np
 
 from autograd.function import Function
-from autograd.ops.elementary import Erf
-from autograd.ops.elementwise import Sigmoid
 
 INV_SQRT_2 = 1.0 / math.sqrt(2.0)
 INV_SQRT_2PI = 1.0 / math.sqrt(2.0 * math.pi)
+TWO_OVER_SQRT_PI = 2.0 / math.sqrt(math.pi)
+
+_erf = np.vectorize(math.erf, otypes=[np.float64])
+
+
+class Tanh(Function):
+    name = "tanh"
+    formula = "∂tanh a/∂a = 1 − y²  (S10)"
+
+    def forward(self, a):
+        y = np.tanh(a)
+        self.saved = (y,)
+        return y
+
+    def backward(self, grad, a):
+        y = self.output(self.saved[0])
+        return (grad * (1 - y * y),)
+
+
+class Sigmoid(Function):
+    name = "sigmoid"
+    formula = "∂S(a)/∂a = y(1 − y)  (S9)"
+
+    def forward(self, a):
+        # S9: S(a) = 1/(1 + e^(−a)), evaluated through e = e^(−|a|) ≤ 1 so that nothing
+        # overflows: S(a) = 1/(1 + e) for a ≥ 0 and e/(1 + e) for a < 0.
+        e = np.exp(-np.abs(a))
+        y = np.where(a >= 0, 1, e) / (1 + e)
+        self.saved = (y,)
+        return y
+
+    def backward(self, grad, a):
+        y = self.output(self.saved[0])
+        return (grad * (y * (1 - y)),)
+
+
+class Relu(Function):
+    name = "relu"
+    formula = "∂max(0,a)/∂a = 1 if a > 0 else 0"
+
+    def forward(self, a):
+        self.saved = (a > 0,)
+        return np.maximum(a, 0)
+
+    def backward(self, grad, a):
+        return (grad * self.saved[0],)
+
+
+class Erf(Function):
+    """The error function erf a = (2/√π) ∫₀ᵃ e^(−s²) ds, behind the exact GELU."""
+
+    name = "erf"
+    formula = "∂erf a/∂a = (2/√π) e^(−a²)"
+
+    def forward(self, a):
+        return _erf(a).astype(a.dtype if a.dtype.kind == "f" else np.float64)
+
+    def backward(self, grad, a):
+        return (grad * (TWO_OVER_SQRT_PI * np.exp(-(a * a))),)
 
 
 class LeakyRelu(Function):
@@ -111,6 +171,63 @@ class LogSigmoid(Function):
         return (grad * Sigmoid.compute(-a),)
 
 
+def _shifted(a: np.ndarray, axis: int | None) -> np.ndarray:
+    """a − max(a) along ``axis``: same softmax, and e^(·) ≤ 1 never overflows. An empty
+    tensor has nothing to shift (its softmax is empty, as PyTorch's)."""
+    return a - np.maximum.reduce(a, axis=axis, keepdims=True) if a.size else a
+
+
+def _axis(a: np.ndarray, axis: int) -> int | None:
+    """``axis`` checked against a's shape; None for a 0-d tensor, whose axis 0 (or −1)
+    holds its one entry (as PyTorch: softmax of a number is 1, log_softmax 0)."""
+    if not isinstance(axis, int | np.integer) or not -max(a.ndim, 1) <= axis < max(a.ndim, 1):
+        raise ValueError(f"axis {axis!r} is out of range for shape {a.shape}")
+    return int(axis) if a.ndim else None
+
+
+class Softmax(Function):
+    name = "softmax"
+    formula = "∂yᵢ/∂aⱼ = yᵢ(δᵢⱼ − yⱼ), so ∂E/∂a = y ∘ (G − Σⱼ Gⱼ yⱼ)   (S10: diag(y) − y yᵀ)"
+
+    def forward(self, a, axis):
+        try:
+            self.axis = axis = _axis(a, axis)
+        except ValueError as error:
+            raise ValueError(f"softmax: {error}") from None
+        e = np.exp(_shifted(a, axis))
+        y = e / e.sum(axis=axis, keepdims=True)
+        self.saved = (y,)
+        return y
+
+    def backward(self, grad, a, axis):
+        y = self.output(self.saved[0])
+        return y * (grad - (grad * y).sum(axis=self.axis, keepdims=True)), None
+
+
+class LogSoftmax(Function):
+    name = "log_softmax"
+    formula = "∂(aᵢ − log Σ e^a)/∂aⱼ = δᵢⱼ − softmax(a)ⱼ, so ∂E/∂a = G − softmax(a) Σⱼ Gⱼ"
+
+    def forward(self, a, axis):
+        try:
+            self.axis = axis = _axis(a, axis)
+        except ValueError as error:
+            raise ValueError(f"log_softmax: {error}") from None
+        shifted = _shifted(a, axis)
+        with np.errstate(divide="ignore"):  # the sum is ≥ 1, or 0 over an empty axis
+            y = shifted - np.log(np.exp(shifted).sum(axis=axis, keepdims=True))
+        self.saved = (y,)
+        return y
+
+    def backward(self, grad, a, axis):
+        probabilities = np.exp(self.output(self.saved[0]))  # softmax = e^(log softmax)
+        return grad - probabilities * grad.sum(axis=self.axis, keepdims=True), None
+
+
+def tanh(a): return Tanh.apply(a)
+def sigmoid(a): return Sigmoid.apply(a)
+def relu(a): return Relu.apply(a)
+def erf(a): return Erf.apply(a)
 def leaky_relu(a, negative_slope=0.01): return LeakyRelu.apply(a, negative_slope)
 def hardtanh(a, min_val=-1.0, max_val=1.0): return Hardtanh.apply(a, min_val, max_val)
 def elu(a, alpha=1.0): return Elu.apply(a, alpha)
@@ -118,3 +235,5 @@ def gelu(a): return Gelu.apply(a)
 def silu(a): return Silu.apply(a)
 def softplus(a, beta=1.0, threshold=20.0): return Softplus.apply(a, beta, threshold)
 def logsigmoid(a): return LogSigmoid.apply(a)
+def softmax(a, axis=-1): return Softmax.apply(a, axis)
+def log_softmax(a, axis=-1): return LogSoftmax.apply(a, axis)

@@ -7,7 +7,7 @@ from __future__ import annotations
 import numpy as np
 
 from autograd.function import Function
-from autograd.ops.elementwise import Binary
+from autograd.ops.arithmetic import Binary
 
 
 class PiecewiseConstant(Function):

@@ -6,8 +6,8 @@ from __future__ import annotations
 import numpy as np
 
 from autograd.function import Function
-from autograd.ops.reduce import is_integer, normalize_axis
-from autograd.tensor import varargs
+from autograd.ops.axes import is_integer, normalize_axis
+from autograd.tensor import Tensor, varargs
 
 
 class Reshape(Function):
@@ -174,3 +174,22 @@ def expand(a, *shape):
         raise ValueError(f"expand: cannot expand shape {own} to the fewer axes of {shape}")
     sizes = [own[i - lead] if n == -1 and i >= lead else n for i, n in enumerate(shape)]
     return broadcast_to(a, sizes)
+
+
+class Cast(Function):
+    name = "astype"
+    formula = "∂cast(a)/∂a = 1 (gradient cast back to a's dtype)"
+
+    def forward(self, a, dtype):
+        return a.astype(dtype)
+
+    def backward(self, grad, a, dtype):
+        return grad.astype(a.dtype), None
+
+
+def astype(a, dtype):
+    """Cast; a cast to a non-floating dtype leaves the graph (it has no gradient)."""
+    dtype = np.dtype(dtype)
+    if dtype.kind != "f":
+        return Tensor._make(np.asarray(a.data if isinstance(a, Tensor) else a).astype(dtype))
+    return Cast.apply(a, dtype)

@@ -11,10 +11,23 @@ from typing import Any, NamedTuple
 import numpy as np
 
 import autograd as ag
-from nn.activations import ELU, GELU, Hardtanh, LeakyReLU, LogSigmoid, SiLU, Softplus
+from nn.activations import (
+    ELU,
+    GELU,
+    Hardtanh,
+    Identity,
+    LeakyReLU,
+    LogSigmoid,
+    ReLU,
+    Sigmoid,
+    SiLU,
+    Softmax,
+    Softplus,
+    Tanh,
+)
 from nn.export.plan import default_tol, evaluation, flatten, require
 from nn.export.verify import VerificationError
-from nn.layers import Dropout, Identity, Linear, ReLU, Sigmoid, Softmax, Tanh
+from nn.layers import Dropout, Linear
 from nn.module import Module
 
 #: The ONNX operator set the graph is written in (Softmax acts on one axis since 13),

@@ -15,8 +15,21 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
-from nn.activations import ELU, GELU, Hardtanh, LeakyReLU, LogSigmoid, SiLU, Softplus
-from nn.layers import Dropout, Identity, Linear, ReLU, Sigmoid, Softmax, Tanh
+from nn.activations import (
+    ELU,
+    GELU,
+    Hardtanh,
+    Identity,
+    LeakyReLU,
+    LogSigmoid,
+    ReLU,
+    Sigmoid,
+    SiLU,
+    Softmax,
+    Softplus,
+    Tanh,
+)
+from nn.layers import Dropout, Linear
 from nn.mlp import MLP
 from nn.module import Module, Sequential
 

@@ -4,9 +4,22 @@ from __future__ import annotations
 
 from typing import Any
 
-from nn.activations import ELU, GELU, Hardtanh, LeakyReLU, LogSigmoid, SiLU, Softplus
+from nn.activations import (
+    ELU,
+    GELU,
+    Hardtanh,
+    Identity,
+    LeakyReLU,
+    LogSigmoid,
+    ReLU,
+    Sigmoid,
+    SiLU,
+    Softmax,
+    Softplus,
+    Tanh,
+)
 from nn.export.plan import flatten, require
-from nn.layers import Dropout, Identity, Linear, ReLU, Sigmoid, Softmax, Tanh
+from nn.layers import Dropout, Linear
 from nn.module import Module
 
 

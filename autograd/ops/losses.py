@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 
 from autograd.function import Function
-from autograd.ops.softmax import Softmax, _shifted
+from autograd.ops.activations import Softmax, _shifted
 from autograd.tensor import Tensor
 
 

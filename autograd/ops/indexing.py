@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from autograd.function import Function
-from autograd.ops.reduce import normalize_axis
+from autograd.ops.axes import normalize_axis
 from autograd.tensor import Tensor
 
 

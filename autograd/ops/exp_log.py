@@ -1,5 +1,6 @@
-"""More element-wise functions: sin, cos, log₂, log₁₀, 2ˣ, 1/√x and erf. Each backward
-is ``grad ∘ local derivative``, written with NumPy functions so it runs on Tensors too."""
+"""Exponentials, logarithms and roots: eˣ, ln x, √x, 2ˣ, log₂ x, log₁₀ x, 1/√x. Each
+backward is ``grad ∘ local derivative``; eˣ and √x save their output, since their
+derivatives are functions of it (S9's pattern)."""
 
 from __future__ import annotations
 
@@ -11,29 +12,42 @@ from autograd.function import Function
 
 LN2 = math.log(2.0)
 LN10 = math.log(10.0)
-TWO_OVER_SQRT_PI = 2.0 / math.sqrt(math.pi)
-
-_erf = np.vectorize(math.erf, otypes=[np.float64])
 
 
-class Sin(Function):
-    name = "sin"
-    formula = "∂sin a/∂a = cos a"
+class Exp(Function):
+    name = "exp"
+    formula = "∂eᵃ/∂a = eᵃ = y"
 
-    forward = staticmethod(np.sin)
-
-    def backward(self, grad, a):
-        return (grad * np.cos(a),)
-
-
-class Cos(Function):
-    name = "cos"
-    formula = "∂cos a/∂a = −sin a"
-
-    forward = staticmethod(np.cos)
+    def forward(self, a):
+        y = np.exp(a)
+        self.saved = (y,)
+        return y
 
     def backward(self, grad, a):
-        return (-grad * np.sin(a),)
+        return (grad * self.output(self.saved[0]),)
+
+
+class Log(Function):
+    name = "log"
+    formula = "∂ln a/∂a = 1/a"
+
+    forward = staticmethod(np.log)
+
+    def backward(self, grad, a):
+        return (grad / a,)
+
+
+class Sqrt(Function):
+    name = "sqrt"
+    formula = "∂√a/∂a = 1/(2√a) = 1/(2y)"
+
+    def forward(self, a):
+        y = np.sqrt(a)
+        self.saved = (y,)
+        return y
+
+    def backward(self, grad, a):
+        return (grad / (2 * self.output(self.saved[0])),)
 
 
 class Log2(Function):
@@ -83,23 +97,10 @@ class Rsqrt(Function):
         return (grad * (-0.5 * y * y * y),)
 
 
-class Erf(Function):
-    """The error function erf a = (2/√π) ∫₀ᵃ e^(−s²) ds, behind the exact GELU."""
-
-    name = "erf"
-    formula = "∂erf a/∂a = (2/√π) e^(−a²)"
-
-    def forward(self, a):
-        return _erf(a).astype(a.dtype if a.dtype.kind == "f" else np.float64)
-
-    def backward(self, grad, a):
-        return (grad * (TWO_OVER_SQRT_PI * np.exp(-(a * a))),)
-
-
-def sin(a): return Sin.apply(a)
-def cos(a): return Cos.apply(a)
+def exp(a): return Exp.apply(a)
+def log(a): return Log.apply(a)
+def sqrt(a): return Sqrt.apply(a)
 def log2(a): return Log2.apply(a)
 def log10(a): return Log10.apply(a)
 def exp2(a): return Exp2.apply(a)
 def rsqrt(a): return Rsqrt.apply(a)
-def erf(a): return Erf.apply(a)

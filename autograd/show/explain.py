@@ -14,11 +14,12 @@ from typing import Any
 
 import numpy as np
 
-from autograd.engine import run_backward, topological_order
+from autograd.engine import run_backward
 from autograd.function import Function
+from autograd.graph import tensor_key, tensor_labels, topological_order, walk
 from autograd.record import Tape, tape_of
+from autograd.show.draw import format_values
 from autograd.tensor import Tensor
-from autograd.viz import format_values, tensor_key, tensor_labels, walk
 
 
 @dataclass
@@ -120,8 +121,8 @@ class Explanation:
     def to_latex(self) -> str:
         """Each chain-rule step as a display equation ``$$…$$`` that MathJax and KaTeX
         both render, e.g. δ₁ = (W₂ᵀ δ₂) ⊙ σ′(u₁) for the document's network (S15);
-        see ``autograd.latex``. Jupyter shows these under the table."""
-        from autograd.latex import explanation_latex
+        see ``autograd.show.latex``. Jupyter shows these under the table."""
+        from autograd.show.latex import explanation_latex
 
         return "\n".join(explanation_latex(self))
 

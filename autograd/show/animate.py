@@ -2,9 +2,9 @@
 
 ``animate(output)`` reads the pass once (``ag.explain``: the engine's order, incoming
 gradients, the gradients sent to each input, the contributions of a fan-out) and the
-graph once (``ag.draw``'s SVG), turns them into frames (``autograd.player.frames``) and
+graph once (``ag.draw``'s SVG), turns them into frames (``autograd.show.player.frames``) and
 writes one self-contained page: the SVG inline, the frames as JSON, the player's
-JavaScript and CSS (real files in ``autograd/player/``) inline. The page makes no network
+JavaScript and CSS (real files in ``autograd/show/player/``) inline. The page makes no network
 request, so it works offline and as an e-mail attachment.
 """
 
@@ -19,9 +19,10 @@ from pathlib import Path
 from string import Template
 from typing import Any
 
-from autograd.explain import Explanation, explain
-from autograd.player.frames import Frame, arrivals, build_frames, cumulative, reserved_rows
-from autograd.player.graph import (
+from autograd.graph import tensor_labels, walk
+from autograd.show.explain import Explanation, explain
+from autograd.show.player.frames import Frame, arrivals, build_frames, cumulative, reserved_rows
+from autograd.show.player.graph import (
     Picture,
     drawing,
     graph_ids,
@@ -29,7 +30,6 @@ from autograd.player.graph import (
     tensor_titles,
 )
 from autograd.tensor import Tensor
-from autograd.viz import tensor_labels, walk
 
 #: A quiz answer counts as right within this relative error, or this absolute error
 #: (for answers near zero).
@@ -40,7 +40,7 @@ FALLBACK = Template('<img class="ag-fallback" alt="$alt" src="data:image/svg+xml
 
 
 def _asset(name: str) -> str:
-    return files("autograd.player").joinpath(name).read_text(encoding="utf-8")
+    return files("autograd.show.player").joinpath(name).read_text(encoding="utf-8")
 
 
 class Animation:

@@ -18,8 +18,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from autograd.function import Function
+from autograd.graph import GraphView, tensor_key
+from autograd.show.draw import draw
 from autograd.tensor import Tensor
-from autograd.viz import GraphView, draw, tensor_key
 
 SVG_NS = "http://www.w3.org/2000/svg"
 XLINK_NS = "http://www.w3.org/1999/xlink"

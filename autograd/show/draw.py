@@ -4,29 +4,28 @@ Nothing here changes a graph or a gradient; the engine does not know this module
 The graph is walked iteratively from the outputs (breadth first), so a graph of 100,000
 ops produces DOT source; beyond ``max_ops`` the ops farthest from the outputs are left
 out and one note node says how many. ``graphviz`` is imported only when drawing
-(``autograd.rendering``).
+(``autograd.show.rendering``).
 """
 
 from __future__ import annotations
 
 import html
 import re
-from collections import deque
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
 from autograd.function import Function
+from autograd.graph import GraphView, role, tensor_key, tensor_labels, walk
 from autograd.record import output_tensors
-from autograd.rendering import GraphvizNotFound as GraphvizNotFound  # re-exported
-from autograd.rendering import digraph
 from autograd.scopes import ModuleScope
+from autograd.show.rendering import GraphvizNotFound as GraphvizNotFound  # re-exported
+from autograd.show.rendering import digraph
+from autograd.show.values import SMALL as SMALL  # re-exported
+from autograd.show.values import _html, dot_lines, full_values, values_html
+from autograd.show.values import format_values as format_values  # re-exported
 from autograd.tensor import Tensor
-from autograd.viz_values import SMALL as SMALL  # re-exported
-from autograd.viz_values import _html, dot_lines, full_values, values_html
-from autograd.viz_values import format_values as format_values  # re-exported
 
 #: Fill colours by role (the role is also written in the node, for readers without colour).
 FILLS = {"output": "#c8e6c9", "parameter": "#ffe0b2", "leaf": "#bbdefb",
@@ -36,94 +35,6 @@ FILLS = {"output": "#c8e6c9", "parameter": "#ffe0b2", "leaf": "#bbdefb",
 FREED = "values freed by backward"
 FREED_HINT = ("values freed by backward: call ag.retain_grads(output) before "
               "output.backward() to keep every value and gradient")
-
-
-def tensor_key(t: Tensor) -> int:
-    """One graph vertex per tensor: a non-leaf is identified by the op that made it (an
-    op has one output, possibly wrapped by several Tensor objects), a leaf by itself."""
-    return id(t.grad_fn) if t.grad_fn is not None else id(t)
-
-
-@dataclass
-class GraphView:
-    """A graph read from its outputs: ``roots`` (tensor keys of the outputs), ``tensors``
-    (key → the Tensor shown for it), ``ops`` (breadth first from the outputs) and
-    ``uses`` (id(op) → ``[(tensor key, input slots)]``, one entry per distinct input)."""
-
-    roots: list[int]
-    tensors: dict[int, Tensor]
-    ops: list[Function]
-    uses: dict[int, list[tuple[int, list[int]]]]
-
-
-def walk(outputs: Sequence[Tensor]) -> GraphView:
-    """Read the graph behind ``outputs`` without recursion and without changing it."""
-    roots: list[int] = []
-    tensors: dict[int, Tensor] = {}
-    queue: deque[Function] = deque()
-    seen: set[int] = set()
-
-    def visit(t: Tensor) -> int:
-        key = tensor_key(t)
-        tensors.setdefault(key, t)
-        if t.grad_fn is not None and key not in seen:
-            seen.add(key)
-            queue.append(t.grad_fn)
-        return key
-
-    for t in outputs:
-        key = visit(t)
-        if key not in roots:
-            roots.append(key)
-    ops: list[Function] = []
-    uses: dict[int, list[tuple[int, list[int]]]] = {}
-    while queue:
-        node = queue.popleft()
-        ops.append(node)
-        slots: dict[int, list[int]] = {}
-        for slot, x in enumerate(node.inputs):
-            if isinstance(x, Tensor):
-                slots.setdefault(visit(x), []).append(slot)
-        uses[id(node)] = list(slots.items())
-    for node in ops:  # the tensor that retain_grad() was called on carries the gradient
-        retained = node.retained() if node.retained is not None else None
-        if retained is not None:
-            tensors[id(node)] = retained
-    return GraphView(roots, tensors, ops, uses)
-
-
-def tensor_labels(view: GraphView, names: dict[str, Tensor] | None = None) -> dict[int, str]:
-    """A name per tensor: from ``names``, else ``tensor.name``, else the parameter's
-    dotted name in a recorded module, else ``t1, t2, …`` in forward order."""
-    labels = {tensor_key(t): name for name, t in (names or {}).items()}
-    for key, t in view.tensors.items():
-        if key not in labels and t.name:
-            labels[key] = t.name
-    for node in view.ops:
-        if isinstance(node.scope, ModuleScope):
-            for scope in node.scope.chain():
-                for name, p in scope.parameters:
-                    labels.setdefault(id(p), f"{scope.path}.{name}" if scope.path else name)
-    # numbered from the inputs towards the outputs (reversed breadth-first order)
-    keys = [k for node in reversed(view.ops) for k in [*dict(view.uses[id(node)]), id(node)]]
-    counter = 0
-    for key in [*keys, *view.roots]:
-        if key not in labels:
-            counter += 1
-            labels[key] = f"t{counter}"
-    return labels
-
-
-def role(t: Tensor, is_output: bool) -> str:
-    """output, parameter (``nn.Parameter``, found by class name), leaf, constant or ''."""
-    if is_output:
-        return "output"
-    if not t.requires_grad:
-        return "constant"
-    if t.grad_fn is None:
-        parameter = any(c.__name__ == "Parameter" for c in type(t).__mro__)
-        return "parameter" if parameter else "leaf"
-    return ""
 
 
 def _rows(*rows: str) -> str:

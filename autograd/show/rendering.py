@@ -1,6 +1,6 @@
 """Graphviz drawings that say how to install Graphviz when its ``dot`` program is missing.
 
-``digraph`` makes the empty ``graphviz.Digraph`` that ``autograd.viz`` and ``nn.drawing``
+``digraph`` makes the empty ``graphviz.Digraph`` that ``autograd.show.draw`` and ``nn.drawing``
 draw into; ``graphviz`` is imported on first use, so importing autograd does not import it.
 """
 

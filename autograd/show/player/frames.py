@@ -16,10 +16,11 @@ from typing import Any
 
 import numpy as np
 
-from autograd.explain import Explanation, Step
-from autograd.latex import pre_activation_layer
-from autograd.player.graph import GraphIds, input_ids
-from autograd.viz import GraphView, format_values, tensor_key
+from autograd.graph import GraphView, tensor_key
+from autograd.show.draw import format_values
+from autograd.show.explain import Explanation, Step
+from autograd.show.latex import pre_activation_layer
+from autograd.show.player.graph import GraphIds, input_ids
 
 #: A sent gradient with at most this many entries is asked entry by entry in the quiz;
 #: a larger one by its first entry only.

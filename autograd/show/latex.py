@@ -20,8 +20,8 @@ from typing import Any
 
 import numpy as np
 
+from autograd.graph import tensor_key
 from autograd.tensor import Tensor
-from autograd.viz import tensor_key
 
 #: An incoming gradient's expression is written out in place when at most this long.
 INLINE_CHARS = 48

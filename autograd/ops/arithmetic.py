@@ -1,4 +1,5 @@
-"""Element-wise ops. Each backward is ``grad ∘ local derivative``, the chain rule for a
+"""Arithmetic: + − × ÷ and powers, negation, |a|, clipping, the element-wise maximum and
+minimum, and ``where``. Each backward is ``grad ∘ local derivative``, the chain rule for a
 function applied entry by entry; broadcasting is undone by the engine, not here."""
 
 from __future__ import annotations
@@ -119,85 +120,6 @@ class Neg(Function):
         return (-grad,)
 
 
-class Exp(Function):
-    name = "exp"
-    formula = "∂eᵃ/∂a = eᵃ = y"
-
-    def forward(self, a):
-        y = np.exp(a)
-        self.saved = (y,)
-        return y
-
-    def backward(self, grad, a):
-        return (grad * self.output(self.saved[0]),)
-
-
-class Log(Function):
-    name = "log"
-    formula = "∂ln a/∂a = 1/a"
-
-    forward = staticmethod(np.log)
-
-    def backward(self, grad, a):
-        return (grad / a,)
-
-
-class Sqrt(Function):
-    name = "sqrt"
-    formula = "∂√a/∂a = 1/(2√a) = 1/(2y)"
-
-    def forward(self, a):
-        y = np.sqrt(a)
-        self.saved = (y,)
-        return y
-
-    def backward(self, grad, a):
-        return (grad / (2 * self.output(self.saved[0])),)
-
-
-class Tanh(Function):
-    name = "tanh"
-    formula = "∂tanh a/∂a = 1 − y²  (S10)"
-
-    def forward(self, a):
-        y = np.tanh(a)
-        self.saved = (y,)
-        return y
-
-    def backward(self, grad, a):
-        y = self.output(self.saved[0])
-        return (grad * (1 - y * y),)
-
-
-class Sigmoid(Function):
-    name = "sigmoid"
-    formula = "∂S(a)/∂a = y(1 − y)  (S9)"
-
-    def forward(self, a):
-        # S9: S(a) = 1/(1 + e^(−a)), evaluated through e = e^(−|a|) ≤ 1 so that nothing
-        # overflows: S(a) = 1/(1 + e) for a ≥ 0 and e/(1 + e) for a < 0.
-        e = np.exp(-np.abs(a))
-        y = np.where(a >= 0, 1, e) / (1 + e)
-        self.saved = (y,)
-        return y
-
-    def backward(self, grad, a):
-        y = self.output(self.saved[0])
-        return (grad * (y * (1 - y)),)
-
-
-class Relu(Function):
-    name = "relu"
-    formula = "∂max(0,a)/∂a = 1 if a > 0 else 0"
-
-    def forward(self, a):
-        self.saved = (a > 0,)
-        return np.maximum(a, 0)
-
-    def backward(self, grad, a):
-        return (grad * self.saved[0],)
-
-
 class Abs(Function):
     name = "abs"
     formula = "∂|a|/∂a = sign(a)  (0 at a = 0)"
@@ -272,39 +194,14 @@ class Where(Function):
         return f"where: cannot broadcast condition, a and b of shapes {shapes} together"
 
 
-class Cast(Function):
-    name = "astype"
-    formula = "∂cast(a)/∂a = 1 (gradient cast back to a's dtype)"
-
-    def forward(self, a, dtype):
-        return a.astype(dtype)
-
-    def backward(self, grad, a, dtype):
-        return grad.astype(a.dtype), None
-
-
 def add(a, b): return Add.apply(a, b)
 def sub(a, b): return Sub.apply(a, b)
 def mul(a, b): return Mul.apply(a, b)
 def div(a, b): return Div.apply(a, b)
 def pow(a, b): return Pow.apply(a, b)
 def neg(a): return Neg.apply(a)
-def exp(a): return Exp.apply(a)
-def log(a): return Log.apply(a)
-def sqrt(a): return Sqrt.apply(a)
-def tanh(a): return Tanh.apply(a)
-def sigmoid(a): return Sigmoid.apply(a)
-def relu(a): return Relu.apply(a)
 def abs(a): return Abs.apply(a)
 def clip(a, lo=None, hi=None): return Clip.apply(a, lo, hi)
 def maximum(a, b): return Maximum.apply(a, b)
 def minimum(a, b): return Minimum.apply(a, b)
 def where(condition, a, b): return Where.apply(condition, a, b)
-
-
-def astype(a, dtype):
-    """Cast; a cast to a non-floating dtype leaves the graph (it has no gradient)."""
-    dtype = np.dtype(dtype)
-    if dtype.kind != "f":
-        return Tensor._make(np.asarray(a.data if isinstance(a, Tensor) else a).astype(dtype))
-    return Cast.apply(a, dtype)

@@ -11,31 +11,11 @@ import numpy as np
 
 from autograd.errors import shown
 from autograd.function import Function
-from autograd.ops.elementwise import abs, sqrt
+from autograd.ops.arithmetic import abs
+from autograd.ops.axes import is_integer, normalize_axis
+from autograd.ops.exp_log import sqrt
+from autograd.ops.shape import reshape
 from autograd.tensor import Tensor
-
-
-def is_integer(x) -> bool:
-    """An int or NumPy integer (not a bool): what an axis may be."""
-    return isinstance(x, int | np.integer) and not isinstance(x, bool | np.bool_)
-
-
-def normalize_axis(axis, ndim: int, op: str) -> tuple[int, ...]:
-    """Axis argument (None, int or tuple of ints, negatives allowed) as a sorted tuple of
-    distinct axes. A 0-d array accepts 0 and −1 (as PyTorch) and reduces over nothing."""
-    if axis is None:
-        return tuple(range(ndim))
-    axes = (axis,) if is_integer(axis) else axis
-    if not isinstance(axes, tuple | list) or not builtins.all(is_integer(a) for a in axes):
-        raise TypeError(f"{op}: axis must be an int, a tuple of ints or None, got {shown(axis)}")
-    span = builtins.max(ndim, 1)
-    for a in axes:
-        if not -span <= a < span:
-            raise ValueError(f"{op}: axis {a} is out of range for an array of {ndim} dimensions")
-    distinct = {int(a) % span for a in axes}
-    if len(distinct) != len(axes):
-        raise ValueError(f"{op}: axis {tuple(axes)} names the same axis twice")
-    return tuple(sorted(distinct)) if ndim else ()
 
 
 class Reduction(Function):
@@ -218,3 +198,29 @@ def var(a, axis=None, keepdims=False, ddof=0):
 def std(a, axis=None, keepdims=False, ddof=0):
     """Standard deviation √var (NumPy's ddof=0 by default; PyTorch's default is ddof=1)."""
     return sqrt(var(a, axis, keepdims, ddof))
+
+
+class Cumsum(Function):
+    name = "cumsum"
+    formula = "∂(Σⱼ≤ᵢ aⱼ)/∂aⱼ = 1 for i ≥ j, so ∂E/∂aⱼ = Σᵢ≥ⱼ Gᵢ (a reversed cumsum)"
+
+    def forward(self, a, axis):
+        return np.cumsum(a, axis=axis)
+
+    def backward(self, grad, a, axis):
+        backwards = (slice(None),) * axis + (slice(None, None, -1),)
+        return np.cumsum(grad[backwards], axis=axis)[backwards], None
+
+
+def cumsum(a, axis=None):
+    """Cumulative sum along ``axis`` (of the flattened tensor when ``axis`` is None, as
+    NumPy; PyTorch's ``cumsum(dim)`` always names the axis)."""
+    if axis is None:
+        return Cumsum.apply(reshape(a, (-1,)), 0)
+    if not is_integer(axis):
+        raise TypeError(f"cumsum: axis must be an int or None, got {axis!r}")
+    if np.ndim(a) == 0:  # axis 0 or −1 of a 0-d tensor (checked): the tensor itself
+        normalize_axis(axis, 0, "cumsum")
+        return reshape(Cumsum.apply(reshape(a, (1,)), 0), ())
+    (axis,) = normalize_axis(axis, np.ndim(a), "cumsum")
+    return Cumsum.apply(a, axis)

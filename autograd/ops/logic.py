@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from autograd.ops.reduce import is_integer, normalize_axis
+from autograd.ops.axes import is_integer, normalize_axis
 from autograd.tensor import Tensor
 
 

@@ -1,0 +1,141 @@
+"""Reading a computation graph: the one place that walks it.
+
+The engine (``topological_order``), the viewers in ``autograd.show`` and ``nn.naming`` all
+read graphs through these functions; none of them changes a graph. Every walk is
+iterative, so a graph of a million ops can be read.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from autograd.function import Function
+from autograd.scopes import ModuleScope
+from autograd.tensor import Tensor
+
+
+def topological_order(roots: Sequence[Function]) -> list[Function]:
+    """Every node reachable from ``roots``, each after all the nodes it consumes.
+
+    Kahn's algorithm, iteratively: count each node's consumers, then release a node once
+    every consumer has been emitted; the list is reversed so that inputs come first."""
+    consumers: dict[Function, int] = {}
+    stack = list(roots)
+    for root in roots:
+        consumers[root] = 0
+    while stack:
+        node = stack.pop()
+        for x, needed in zip(node.inputs, node.needs_input_grad):
+            parent = x.grad_fn if needed else None
+            if parent is None:
+                continue
+            if parent in consumers:
+                consumers[parent] += 1
+            else:
+                consumers[parent] = 1
+                stack.append(parent)
+    ready = [root for root in dict.fromkeys(roots) if consumers[root] == 0]
+    order: list[Function] = []
+    while ready:
+        node = ready.pop()
+        order.append(node)
+        for x, needed in zip(node.inputs, node.needs_input_grad):
+            parent = x.grad_fn if needed else None
+            if parent is not None:
+                consumers[parent] -= 1
+                if consumers[parent] == 0:
+                    ready.append(parent)
+    order.reverse()
+    return order
+
+
+def tensor_key(t: Tensor) -> int:
+    """One graph vertex per tensor: a non-leaf is identified by the op that made it (an
+    op has one output, possibly wrapped by several Tensor objects), a leaf by itself."""
+    return id(t.grad_fn) if t.grad_fn is not None else id(t)
+
+
+@dataclass
+class GraphView:
+    """A graph read from its outputs: ``roots`` (tensor keys of the outputs), ``tensors``
+    (key → the Tensor shown for it), ``ops`` (breadth first from the outputs) and
+    ``uses`` (id(op) → ``[(tensor key, input slots)]``, one entry per distinct input)."""
+
+    roots: list[int]
+    tensors: dict[int, Tensor]
+    ops: list[Function]
+    uses: dict[int, list[tuple[int, list[int]]]]
+
+
+def walk(outputs: Sequence[Tensor]) -> GraphView:
+    """Read the graph behind ``outputs`` without recursion and without changing it."""
+    roots: list[int] = []
+    tensors: dict[int, Tensor] = {}
+    queue: deque[Function] = deque()
+    seen: set[int] = set()
+
+    def visit(t: Tensor) -> int:
+        key = tensor_key(t)
+        tensors.setdefault(key, t)
+        if t.grad_fn is not None and key not in seen:
+            seen.add(key)
+            queue.append(t.grad_fn)
+        return key
+
+    for t in outputs:
+        key = visit(t)
+        if key not in roots:
+            roots.append(key)
+    ops: list[Function] = []
+    uses: dict[int, list[tuple[int, list[int]]]] = {}
+    while queue:
+        node = queue.popleft()
+        ops.append(node)
+        slots: dict[int, list[int]] = {}
+        for slot, x in enumerate(node.inputs):
+            if isinstance(x, Tensor):
+                slots.setdefault(visit(x), []).append(slot)
+        uses[id(node)] = list(slots.items())
+    for node in ops:  # the tensor that retain_grad() was called on carries the gradient
+        retained = node.retained() if node.retained is not None else None
+        if retained is not None:
+            tensors[id(node)] = retained
+    return GraphView(roots, tensors, ops, uses)
+
+
+def tensor_labels(view: GraphView, names: dict[str, Tensor] | None = None) -> dict[int, str]:
+    """A name per tensor: from ``names``, else ``tensor.name``, else the parameter's
+    dotted name in a recorded module, else ``t1, t2, …`` in forward order."""
+    labels = {tensor_key(t): name for name, t in (names or {}).items()}
+    for key, t in view.tensors.items():
+        if key not in labels and t.name:
+            labels[key] = t.name
+    for node in view.ops:
+        if isinstance(node.scope, ModuleScope):
+            for scope in node.scope.chain():
+                for name, p in scope.parameters:
+                    labels.setdefault(id(p), f"{scope.path}.{name}" if scope.path else name)
+    # numbered from the inputs towards the outputs (reversed breadth-first order)
+    keys = [k for node in reversed(view.ops) for k in [*dict(view.uses[id(node)]), id(node)]]
+    counter = 0
+    for key in [*keys, *view.roots]:
+        if key not in labels:
+            counter += 1
+            labels[key] = f"t{counter}"
+    return labels
+
+
+def role(t: Tensor, is_output: bool) -> str:
+    """output, parameter (``nn.Parameter``, found by class name), leaf, constant or ''."""
+    if is_output:
+        return "output"
+    if not t.requires_grad:
+        return "constant"
+    if t.grad_fn is None:
+        parameter = any(c.__name__ == "Parameter" for c in type(t).__mro__)
+        return "parameter" if parameter else "leaf"
+    return ""
+
+
