@@ -1,6 +1,6 @@
 """``detect_anomaly``: stop at the first op whose forward or backward makes NaN or inf.
 
-Inside the block ``autograd.function.anomaly_check`` is set, so ``Function.apply`` and the
+Inside the block ``autograd.hooks.anomaly_check`` is set, so ``Function.apply`` and the
 engine hand it every value an op produces; outside it is None and costs one ``is None``
 test per op. Module calls are recorded meanwhile (``autograd.scopes``), so the error can
 say where in a model the op ran: ``layers.1: Linear(3→4) → log``.
@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-from autograd import function
+from autograd import hooks
 from autograd.scopes import ModuleRecorder, ModuleScope, active_recorder, named_modules, recording
 from autograd.tensor import Tensor
 
@@ -34,14 +34,14 @@ def detect_anomaly() -> Iterator[None]:
     or ±inf, naming the op, its inputs' shapes and value ranges, and the module path
     where it ran. Like PyTorch's ``torch.autograd.detect_anomaly``; off by default, and
     process-wide while on (checking every value costs about one pass over it)."""
-    previous = function.anomaly_check
-    function.anomaly_check = _check
+    previous = hooks.anomaly_check
+    hooks.anomaly_check = _check
     paths = nullcontext() if active_recorder() is not None else recording(_CallPaths())
     try:
         with paths:
             yield
     finally:
-        function.anomaly_check = previous
+        hooks.anomaly_check = previous
 
 
 def _check(node: Any, phase: str, inputs: Sequence[Any], outputs: Sequence[Any]) -> None:
@@ -60,7 +60,7 @@ def _check(node: Any, phase: str, inputs: Sequence[Any], outputs: Sequence[Any])
 
 
 def _current_scope() -> Any:
-    recorder = function.scope_recorder
+    recorder = hooks.scope_recorder
     return None if recorder is None else recorder.current()
 
 

@@ -2,38 +2,20 @@
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import Any, ClassVar, NamedTuple
 
 import numpy as np
 
+from autograd import hooks, versions
 from autograd.grad_mode import _state
-from autograd.tensor import Tensor, clock
-
-_new_tensor = Tensor.__new__
-
-#: The distinct ``needs_input_grad`` tuples of up to four inputs (30 at most), shared by
-#: all nodes. Each new tuple counts towards the cyclic garbage collector's next sweep
-#: until it is freed; a shared one lets it go at once, so a long graph triggers fewer
-#: collections over all of its nodes (on a 100,000-op chain: 4 full collections instead
-#: of 5, 0.12 s of GC instead of 0.21 s).
-_NEEDS: dict[tuple[bool, ...], tuple[bool, ...]] = {}
-
-#: The drawing's module recorder while one is active, else None (the engine never sets it).
-#: It has ``current()`` → the label of the innermost module being called (stored on each
-#: new node as ``scope``) and ``enter(module)`` → a context manager that ``nn.Module``
-#: calls around its forward.
-scope_recorder: Any = None
-
-#: ``detect_anomaly``'s check while it is active, else None: called as
-#: ``anomaly_check(node, phase, arrays)`` with the values an op just produced.
-anomaly_check: Any = None
+from autograd.tensor import Tensor, stand_in
 
 
 class Function:
     """An op: ``forward`` on arrays; ``backward`` the same formula on arrays or Tensors.
 
-    ``apply(*inputs)`` runs ``forward`` on the inputs' arrays and, when grad is
-    enabled and some input requires grad, returns a tensor whose ``grad_fn`` is this node.
+    ``apply(*inputs)`` runs ``forward`` on the inputs' arrays and, when grad is enabled
+    and some input requires grad, returns a tensor whose ``grad_fn`` is a new node.
 
     ``backward(grad, *inputs)`` receives ∂E/∂y for the op's result y and the op's inputs
     as ``forward`` received them, and returns ∂E/∂x = ∂E/∂y · ∂y/∂x for each input x, in
@@ -42,66 +24,73 @@ class Function:
     Tensors instead and the same formula is recorded, so gradients can be differentiated
     again. Write it with operators, methods both types share (``.sum``, ``.reshape``,
     ``.T``) and NumPy functions (``np.exp``, ``np.where``): on Tensors they call our ops.
+    An op whose backward does not read its inputs says so with ``reads_inputs = False``
+    (it then receives None for each); one that needs its output saves it in ``forward``
+    (``self.saved = (y,)``) and reads it back with ``self.output(...)``.
 
-    Attributes read by the engine and by the drawing: ``inputs`` (the Tensors and
-    constants the op was called with), ``name``, ``formula`` (the local derivative).
+    What a node keeps (PyTorch's saved tensors, not the tensors themselves):
+
+    - ``inputs``: per input, the node that made it (an op's result), the leaf Tensor (a
+      leaf or a constant tensor), an array's shape and dtype, or the value itself (a
+      number, an axis);
+    - ``needs_input_grad``: per input, whether a gradient is sent to it;
+    - ``input_arrays`` (when ``reads_inputs``) and ``saved``: the arrays backward reads;
+    - ``value``, ``shape``, ``dtype``: its output, the value until the backward pass
+      has used it (so a drawing made before backward shows it; ``ag.retain_grads`` keeps
+      it for good);
+    - ``sequence``: its number on the graph's clock (``autograd.versions``).
     """
 
     name: ClassVar[str] = "function"
     formula: ClassVar[str] = ""
+    reads_inputs: ClassVar[bool] = True
 
-    # Defaults for rarely used per-node state (instances set them only when needed).
-    saved: tuple | None = ()  # None once a backward pass has freed the node
-    retained = None  # weakref to the output tensor after ``retain_grad()``
-    scope = None  # module path recorded while drawing needs it
+    # What most nodes never set (an instance sets them only when needed).
+    saved: tuple = ()
+    released = False  # True once a backward pass has dropped what the node kept for it
+    scope = None  # the module call that made the node, while a drawing records them
+    output_name = None  # the name given to the op's result (``tensor.name = ...``)
+    retains_grad = False  # keep ∂E/∂(result) in ``grad`` (``retain_grad``, ``retain_grads``)
+    grad = None
     tape = None  # the Tape of ``ag.retain_grads``, which the engine writes the pass to
     backpropagated = False  # set when a backward pass started from this node's output
     _hooks: list | None = None
+    _version = 0  # the clock's reading at the last in-place change of the result
 
     @classmethod
     def apply(cls, *inputs: Any) -> Tensor:
-        fn = cls()
-        arrays = []
-        needs = []
-        for x in inputs:  # one plain loop: the hottest lines of the library
-            if isinstance(x, Tensor):
-                arrays.append(x._data)
-                needs.append(x._requires_grad)
-            elif isinstance(x, list):  # a list constant is an array from here on
-                arrays.append(np.asarray(x))
-                needs.append(False)
-                inputs = tuple(np.asarray(y) if isinstance(y, list) else y for y in inputs)
-            else:
-                arrays.append(x)
-                needs.append(False)
+        node = cls()
+        inputs = tuple(np.asarray(x) if isinstance(x, list) else x for x in inputs)
+        arrays = [x._data if isinstance(x, Tensor) else x for x in inputs]
+        data = node._run_forward(arrays)
+        needs = tuple(isinstance(x, Tensor) and x._requires_grad for x in inputs)
+        if not (_state.enabled and True in needs):
+            return Tensor._make(data)
+        node.inputs = tuple(graph_input(x) for x in inputs)
+        node.needs_input_grad = needs
+        node.input_arrays = tuple(arrays) if cls.reads_inputs else None
+        node.value, node.shape, node.dtype = data, data.shape, data.dtype
+        node.sequence = next(versions.clock)  # after every node its inputs came from
+        if hooks.scope_recorder is not None:
+            node.scope = hooks.scope_recorder.current()
+        if hooks.node_made is not None:
+            hooks.node_made(node, arrays)
+        return Tensor._make(data, node)
+
+    def _run_forward(self, arrays: list) -> np.ndarray:
+        """``forward`` on the arrays, as an ndarray; a ValueError names the op and shapes."""
         try:
-            data = fn.forward(*arrays)
-        except ValueError as error:  # name the op and the shapes at fault
+            data = self.forward(*arrays)
+        except ValueError as error:
             message = str(error)
-            if not message.startswith(f"{fn.name}:"):
-                message = fn.shape_error(arrays, error)
+            if not message.startswith(f"{self.name}:"):
+                message = self.shape_error(arrays, error)
             raise ValueError(message) from None
         if type(data) is not np.ndarray:  # NumPy returns scalars for 0-d results
             data = np.asarray(data)
-        if anomaly_check is not None:
-            anomaly_check(fn, "forward", arrays, (data,))
-        # Tensor._make written out: one Python call fewer per op (about 6 % of its cost).
-        out = _new_tensor(Tensor)
-        out._data = data
-        if True in needs and _state.enabled:
-            fn.inputs = inputs
-            fn.arrays = tuple(arrays)  # for a plain backward; a tuple the GC soon untracks
-            needs = tuple(needs)  # one shared tuple per pattern, as _NEEDS explains
-            fn.needs_input_grad = _NEEDS.setdefault(needs, needs) if len(needs) < 5 else needs
-            fn.sequence = next(clock)  # inputs' nodes always have smaller numbers
-            if scope_recorder is not None:
-                fn.scope = scope_recorder.current()
-            out.grad_fn = fn
-            out._requires_grad = True
-        else:
-            out.grad_fn = None
-            out._requires_grad = False
-        return out
+        if hooks.anomaly_check is not None:
+            hooks.anomaly_check(self, "forward", arrays, (data,))
+        return data
 
     @classmethod
     def compute(cls, *inputs: Any) -> Any:
@@ -117,14 +106,45 @@ class Function:
     def backward(self, grad: Any, *inputs: Any) -> tuple[Any, ...]:
         raise NotImplementedError
 
+    def backward_inputs(self, create_graph: bool) -> tuple:
+        """The inputs as ``backward`` receives them: the arrays it reads (None for each
+        when the op reads none); with ``create_graph``, an op's result as a Tensor rebuilt
+        from its array and its node (the same graph vertex), a leaf as itself."""
+        arrays = self.input_arrays or (None,) * len(self.inputs)
+        if not create_graph:
+            return arrays
+        rebuilt = []
+        for source, array in zip(self.inputs, arrays):
+            if isinstance(source, Function):
+                rebuilt.append(None if array is None else Tensor._make(array, source))
+            elif isinstance(source, Tensor):
+                rebuilt.append(source)
+            else:
+                rebuilt.append(array)  # a constant, as forward received it
+        return tuple(rebuilt)
+
     def output(self, data: np.ndarray) -> Any:
         """The op's output, for a backward that uses it (S9, S10): the saved array in a
         plain backward; with ``create_graph`` a tensor whose grad_fn is this node.
 
         Saving the output tensor itself would make a reference cycle (output → node →
         output); instead the saved array is wrapped again with this node as its grad_fn,
-        which is the same graph vertex, so second derivatives flow through it."""
+        which is the same graph vertex, so second derivatives flow through it. An output
+        changed in place since it was saved makes backward raise."""
+        versions.check_own_output(self)
         return Tensor._make(data, self) if _state.enabled else data
+
+    def release(self, keep_values: bool = False) -> None:
+        """Drop the arrays the node kept for its backward and, unless ``keep_values``
+        (``ag.retain_grads``), the constant tensors among its inputs (a batch wrapped
+        inside a model) for stand-ins holding no values: a pass without ``retain_graph``
+        calls it once the node has run."""
+        self.input_arrays = self.saved = None
+        if not keep_values:
+            self.inputs = tuple(stand_in(x.shape, x.dtype, name=x.name)
+                                if isinstance(x, Tensor) and not x._requires_grad else x
+                                for x in self.inputs)
+        self.released = True
 
     def shape_error(self, arrays: list, error: ValueError) -> str:
         """The message for a failed forward: op name and every input shape."""
@@ -133,3 +153,24 @@ class Function:
 
     def __repr__(self) -> str:
         return f"<{self.name}>"
+
+
+class ConstantArray(NamedTuple):
+    """What a node keeps of an ndarray argument for drawing: its shape and dtype (the
+    array itself stays in ``input_arrays`` only while backward needs it)."""
+
+    shape: tuple[int, ...]
+    dtype: np.dtype
+
+    def __repr__(self) -> str:
+        return f"array{self.shape}"
+
+
+def graph_input(x: Any) -> Any:
+    """What a node keeps of an input: the node that made it (an op's result), a leaf
+    tensor as itself, an array as its shape and dtype, anything else as it is."""
+    if isinstance(x, Tensor):
+        return x if x.grad_fn is None else x.grad_fn
+    if isinstance(x, np.ndarray):
+        return ConstantArray(x.shape, x.dtype)
+    return x

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from autograd.function import Function
 from autograd.scopes import ModuleScope
-from autograd.tensor import Tensor
+from autograd.tensor import Tensor, stand_in
 
 
 def topological_order(roots: Sequence[Function]) -> list[Function]:
@@ -27,10 +27,7 @@ def topological_order(roots: Sequence[Function]) -> list[Function]:
         consumers[root] = 0
     while stack:
         node = stack.pop()
-        for x, needed in zip(node.inputs, node.needs_input_grad):
-            parent = x.grad_fn if needed else None
-            if parent is None:
-                continue
+        for parent in parents(node):
             if parent in consumers:
                 consumers[parent] += 1
             else:
@@ -41,20 +38,59 @@ def topological_order(roots: Sequence[Function]) -> list[Function]:
     while ready:
         node = ready.pop()
         order.append(node)
-        for x, needed in zip(node.inputs, node.needs_input_grad):
-            parent = x.grad_fn if needed else None
-            if parent is not None:
-                consumers[parent] -= 1
-                if consumers[parent] == 0:
-                    ready.append(parent)
+        for parent in parents(node):
+            consumers[parent] -= 1
+            if consumers[parent] == 0:
+                ready.append(parent)
     order.reverse()
     return order
 
 
-def tensor_key(t: Tensor) -> int:
-    """One graph vertex per tensor: a non-leaf is identified by the op that made it (an
-    op has one output, possibly wrapped by several Tensor objects), a leaf by itself."""
+def parents(node: Function) -> list[Function]:
+    """The nodes that made ``node``'s inputs and receive a gradient from it."""
+    return [x for x, needed in zip(node.inputs, node.needs_input_grad)
+            if needed and isinstance(x, Function)]
+
+
+def tensor_key(t: Tensor | Function) -> int:
+    """One graph vertex per tensor: an op's result is identified by the node that made it
+    (an op has one output, possibly wrapped by several Tensor objects, and a node's
+    ``inputs`` hold the node itself), a leaf by itself."""
+    if isinstance(t, Function):
+        return id(t)
     return id(t.grad_fn) if t.grad_fn is not None else id(t)
+
+
+def is_tensor_input(x: object) -> bool:
+    """Whether an entry of a node's ``inputs`` stands for a tensor (a node or a leaf)
+    rather than a constant argument (a number, an axis, an array)."""
+    return isinstance(x, Tensor | Function)
+
+
+def name_of(x: Tensor | Function) -> str | None:
+    """The name given to a tensor, or to the result of a node (``tensor.name = ...``)."""
+    return x.output_name if isinstance(x, Function) else x.name
+
+
+def kept_grad(t: Tensor) -> Tensor | None:
+    """The gradient backward kept for ``t`` (a leaf's ``.grad``, or the node's when its
+    gradient was retained), without the warning ``.grad`` gives for a non-leaf."""
+    return t._grad if t.grad_fn is None else t.grad_fn.grad
+
+
+def input_tensor(view: GraphView, x: object) -> object:
+    """The tensor ``view`` shows for an entry of a node's ``inputs`` (a node or a leaf),
+    or the entry itself for a constant argument."""
+    return view.tensors[tensor_key(x)] if is_tensor_input(x) else x
+
+
+def shown(node: Function) -> Tensor:
+    """The result of ``node`` as a viewer shows it: a Tensor of its value while the node
+    keeps it; once a backward pass has dropped it, a stand-in of the same shape and dtype
+    marked ``freed`` (it holds no values). Its ``.grad`` is the node's, if retained."""
+    if node.value is not None:
+        return Tensor._make(node.value, node)
+    return stand_in(node.shape, node.dtype, node)
 
 
 @dataclass
@@ -76,12 +112,14 @@ def walk(outputs: Sequence[Tensor]) -> GraphView:
     queue: deque[Function] = deque()
     seen: set[int] = set()
 
-    def visit(t: Tensor) -> int:
-        key = tensor_key(t)
-        tensors.setdefault(key, t)
-        if t.grad_fn is not None and key not in seen:
+    def visit(x: Tensor | Function) -> int:
+        key = tensor_key(x)
+        node = x if isinstance(x, Function) else x.grad_fn
+        if key not in tensors:
+            tensors[key] = shown(x) if isinstance(x, Function) else x
+        if node is not None and key not in seen:
             seen.add(key)
-            queue.append(t.grad_fn)
+            queue.append(node)
         return key
 
     for t in outputs:
@@ -95,13 +133,9 @@ def walk(outputs: Sequence[Tensor]) -> GraphView:
         ops.append(node)
         slots: dict[int, list[int]] = {}
         for slot, x in enumerate(node.inputs):
-            if isinstance(x, Tensor):
+            if is_tensor_input(x):
                 slots.setdefault(visit(x), []).append(slot)
         uses[id(node)] = list(slots.items())
-    for node in ops:  # the tensor that retain_grad() was called on carries the gradient
-        retained = node.retained() if node.retained is not None else None
-        if retained is not None:
-            tensors[id(node)] = retained
     return GraphView(roots, tensors, ops, uses)
 
 

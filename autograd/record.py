@@ -57,8 +57,9 @@ class Tape:
         self.leaves: dict[int, Tensor] = {}  # key → leaf that received a gradient
         self.complete = False
 
-    def start(self, key: int, gradient: Any) -> None:
-        self.received.setdefault(key, []).append((0, _array(gradient)))
+    def start(self, source: Any, gradient: Any) -> None:
+        """The gradient the pass starts from, for ``source`` (an output's node or leaf)."""
+        self.received.setdefault(id(source), []).append((0, _array(gradient)))
 
     def step(self, node: Function, incoming: Any) -> RecordedStep:
         step = RecordedStep(len(self.steps) + 1, node, _array(incoming),
@@ -66,13 +67,14 @@ class Tape:
         self.steps.append(step)
         return step
 
-    def send(self, step: RecordedStep, slot: int, x: Tensor, gradient: Any) -> None:
-        key = id(x.grad_fn) if x.grad_fn is not None else id(x)
+    def send(self, step: RecordedStep, slot: int, source: Any, gradient: Any) -> None:
+        """What ``step`` sent to input ``slot``, whose ``source`` is a node or a leaf."""
+        key = id(source)
         value = _array(gradient)
         step.sends.append(Sent(slot, key, value))
         self.received.setdefault(key, []).append((step.index, value))
-        if x.grad_fn is None:
-            self.leaves[key] = x
+        if isinstance(source, Tensor):
+            self.leaves[key] = source
 
 
 def _array(value: Any) -> np.ndarray:
@@ -103,20 +105,14 @@ def retain_grads(tensors: Tensor | Sequence[Tensor]) -> None:
     outputs = output_tensors(tensors, "retain_grads")
     roots = [t.grad_fn for t in outputs if t.grad_fn is not None]
     for node in roots:
-        if node.saved is None or node.backpropagated:
+        if node.released or node.backpropagated:
             raise RuntimeError(
                 "retain_grads: a backward pass has already run through this graph; call "
                 "ag.retain_grads(output) before output.backward() to record it")
-    order = topological_order(roots)
     tape = Tape()
-    for t in outputs:
-        if t.grad_fn is not None:
-            t.retain_grad()
-    for node in order:
+    for node in topological_order(roots):
         node.tape = tape
-        for x, needed in zip(node.inputs, node.needs_input_grad):
-            if needed and x.grad_fn is not None:
-                x.retain_grad()
+        node.retains_grad = True
 
 
 def tape_of(output: Tensor) -> Tape | None:

@@ -2,7 +2,7 @@
 
 While ``record_modules(model)`` is active, ``Module.__call__`` wraps its forward in
 ``recorder.enter(module)`` and ``Function.apply`` stores ``recorder.current()`` on every
-new node as ``node.scope``. Recording is per thread: ``autograd.function.scope_recorder``
+new node as ``node.scope``. Recording is per thread: ``autograd.hooks.scope_recorder``
 is a dispatcher, set while any thread records, that forwards each call to the calling
 thread's own recorder (and records nothing for a thread that is not recording). When no
 thread records it is None, and the engine pays one ``is None`` test per op.
@@ -16,7 +16,7 @@ from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass
 from typing import Any
 
-from autograd import function
+from autograd import hooks
 
 
 @dataclass(frozen=True, eq=False)
@@ -140,7 +140,7 @@ def recording(recorder: Any) -> Iterator[Any]:
     _per_thread.local.recorder = recorder
     with _per_thread.lock:
         _per_thread.threads_recording += 1
-        function.scope_recorder = _per_thread
+        hooks.scope_recorder = _per_thread
     try:
         yield recorder
     finally:
@@ -148,7 +148,7 @@ def recording(recorder: Any) -> Iterator[Any]:
         with _per_thread.lock:
             _per_thread.threads_recording -= 1
             if _per_thread.threads_recording == 0:
-                function.scope_recorder = None
+                hooks.scope_recorder = None
 
 
 def record_modules(model: Any = None) -> AbstractContextManager[ModuleRecorder]:

@@ -6,28 +6,15 @@ the maths of each op lives in its ``Function`` class, the backward pass in ``eng
 
 from __future__ import annotations
 
-import itertools
 import warnings
-import weakref
 from collections.abc import Callable, Iterator
 from typing import Any
 
 import numpy as np
 
+from autograd import hooks, versions
 from autograd.dtypes import get_default_dtype
 from autograd.errors import shown
-
-#: One clock for the graph: each new node takes the next number (``Function.apply``), and
-#: so does each in-place change of a tensor's data. A tensor changed after a node that
-#: used it was created has a larger number than the node: backward sees the change.
-clock = itertools.count(1)
-#: The clock's reading at the latest in-place change of any tensor: inputs of a node made
-#: after it cannot have changed since, so backward checks versions only for older nodes.
-last_change = [0]
-#: Set by ``ag.trace`` while it records a step: called with the method's name whenever a
-#: tensor's value is read into Python (``bool``, ``item``, ``float``, ``int``), since a
-#: decision taken on that value is frozen into the trace.
-value_read_hook: Callable[[str], None] | None = None
 
 
 def as_array(data: Any, dtype: Any = None) -> np.ndarray:
@@ -57,15 +44,17 @@ class Tensor:
     floating tensors can require grad.
     """
 
-    # The attributes every op result sets are slots; the ones most tensors never set
-    # (a gradient, a name, hooks, a version) live in an instance dict made only when
-    # first written.
+    # The attributes every op result sets are slots; the ones only leaves set (a
+    # gradient, a name, hooks, a version) live in an instance dict made when first written.
+    # An op result keeps those on its node (``grad_fn``), shared by every Tensor wrapping it.
     __slots__ = ("__dict__", "__weakref__", "_data", "_requires_grad", "grad_fn")
-    name: str | None = None
+    _name: str | None = None
     _grad: Tensor | None = None
     _hooks: list | None = None
     _version = 0  # the clock's reading at the last in-place change of the data (0: none)
-    freed = False  # True once backward has freed the values (engine.Released)
+    #: True only on the stand-in a viewer gets for an op result whose value a backward
+    #: pass dropped (``autograd.graph``): its shape and dtype are right, its values gone.
+    freed = False
 
     # NumPy defers to us: ``np.ones(3) * t`` calls ``t.__rmul__`` (see __array_ufunc__).
     __array_priority__ = 1000
@@ -103,27 +92,40 @@ class Tensor:
     def mark_changed(self) -> None:
         """Record that the data was changed in place (``t.data[...] = v`` cannot be seen
         otherwise): a graph that used ``t`` before refuses to backpropagate."""
-        self._version = last_change[0] = next(clock)
+        versions.bump(self if self.grad_fn is None else self.grad_fn)
+
+    @property
+    def name(self) -> str | None:
+        """The name drawings and ``explain`` show (an op result's is kept on its node)."""
+        return self._name if self.grad_fn is None else self.grad_fn.output_name
+
+    @name.setter
+    def name(self, value: str | None) -> None:
+        if self.grad_fn is None:
+            self._name = value
+        else:
+            self.grad_fn.output_name = value
 
     @property
     def grad(self) -> Tensor | None:
         """∂E/∂self after a backward pass: kept for leaves, and for non-leaves only after
         ``retain_grad()`` (reading it on another non-leaf warns, as PyTorch does)."""
-        grad = self._grad
-        if grad is None and self.grad_fn is not None and not self._retains_grad():
+        node = self.grad_fn
+        if node is None:
+            return self._grad
+        if not node.retains_grad:
             warnings.warn(
                 "Tensor.grad: this tensor is not a leaf, so its .grad is not kept by "
                 "backward; call .retain_grad() on it (or ag.retain_grads(output) for the "
                 "whole graph) before backward to keep it", UserWarning, stacklevel=2)
-        return grad
+        return node.grad
 
     @grad.setter
     def grad(self, value: Tensor | None) -> None:
-        self._grad = value
-
-    def _retains_grad(self) -> bool:
-        retained = self.grad_fn.retained
-        return retained is not None and retained() is self
+        if self.grad_fn is None:
+            self._grad = value
+        else:
+            self.grad_fn.grad = value
 
     @property
     def requires_grad(self) -> bool:
@@ -196,8 +198,8 @@ class Tensor:
     def _read_value(self, how: str, convert: Callable[[np.ndarray], Any]) -> Any:
         """``convert(data)``: the value read into Python, which ``ag.trace`` (while it
         records) is told about, as a decision taken on it is frozen into the trace."""
-        if value_read_hook is not None:
-            value_read_hook(how)
+        if hooks.value_read is not None:
+            hooks.value_read(how)
         return convert(self._data)
 
     __hash__ = object.__hash__
@@ -228,7 +230,7 @@ class Tensor:
     def retain_grad(self) -> None:
         """Keep ``.grad`` for this non-leaf after backward (leaves keep it anyway)."""
         if self.grad_fn is not None:
-            self.grad_fn.retained = weakref.ref(self)
+            self.grad_fn.retains_grad = True
         elif not self._requires_grad:
             raise RuntimeError("retain_grad: tensor does not require grad")
 
@@ -370,6 +372,17 @@ class Tensor:
     def expand(self, *shape): return ops.expand(self, varargs(shape))
     def t(self): return ops.t(self)
     def gather(self, dim, index): return ops.gather(self, dim, index)
+
+
+def stand_in(shape: tuple[int, ...], dtype: Any, grad_fn: Any = None,
+             name: str | None = None) -> Tensor:
+    """A tensor of ``shape`` and ``dtype`` that holds no values (``freed``): what drawings
+    get for a value a backward pass dropped (a read-only view of one zero)."""
+    t = Tensor._make(np.broadcast_to(np.zeros((), dtype), shape), grad_fn)
+    t.freed = True
+    if name is not None:
+        t.name = name
+    return t
 
 
 def _data(x: Any) -> Any:

@@ -11,25 +11,21 @@ op, which is most of the cost of a small model's step.
 
 from __future__ import annotations
 
-import importlib
-import sys
 import warnings
-from collections import Counter
+import weakref
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, nullcontext
 from typing import Any, NamedTuple
 
 import numpy as np
 
-from autograd import function
-from autograd.engine import _retain, _run_hooks, ones_like, unbroadcast
+from autograd import hooks
+from autograd.engine import give_leaf_gradient, ones_like, shaped_like
+from autograd.function import Function
 from autograd.grad_mode import _state
 from autograd.graph import topological_order
 from autograd.scopes import active_recorder, recording
 from autograd.tensor import Tensor
-
-# The module itself (``autograd.tensor`` is also the name of the function ``ag.tensor``).
-tensor_module = importlib.import_module("autograd.tensor")
 
 
 def trace(fn: Callable[..., Any]) -> Trace:
@@ -97,7 +93,7 @@ class Trace:
             raise RuntimeError("trace: the step was called under no_grad, but it computes "
                                "gradients; evaluate by calling fn (or the model) instead")
         key = _signature(args)
-        if function.anomaly_check is not None:  # detect_anomaly: the plain pass names modules
+        if hooks.anomaly_check is not None:  # detect_anomaly: the plain pass names modules
             results, single = _checked_results(self.fn(*args))
             results[0].backward()
             return _as_returned([t._data for t in results], single)
@@ -115,10 +111,11 @@ class Trace:
 
     def _trace(self, args: tuple, key: tuple) -> tuple[_Plan, list, list]:
         spy = _ModuleSpy(active_recorder())
-        with recording(spy), _warning_on_value_reads():
+        arrays_of: dict[Any, list] = {}  # node → the arrays its forward received
+        with recording(spy), _warning_on_value_reads(), _watching_nodes(arrays_of):
             results, single = _checked_results(self.fn(*args))
         self.traces += 1
-        return _Plan.record(results, single, args, key, spy.modules)
+        return _Plan.record(results, single, args, key, spy.modules, arrays_of)
 
 
 class _Step(NamedTuple):
@@ -207,25 +204,19 @@ class _Plan:
                     g = local[position]
                     if g is None:
                         continue
-                    x = arrays[position]
-                    if g.shape != x.shape:
-                        g = unbroadcast(g, x.shape)
-                    if g.dtype != x.dtype:
-                        g = g.astype(x.dtype)
+                    g = shaped_like(g, arrays[position])
                     grads[i] = g if grads[i] is None else grads[i] + g
             holders = [*args, *self.leaves]
             for i in self.receivers:
                 grad, leaf = grads[i], holders[i]
                 if grad is not None:
-                    if leaf._hooks:
-                        grad = _run_hooks(leaf, grad, False)
-                    _retain(leaf, grad, False, handed_out)
+                    give_leaf_gradient(leaf, grad, False, handed_out)
         finally:
             _state.enabled = previous
 
     @classmethod
     def record(cls, results: tuple[Tensor, ...], single: bool, args: tuple, key: tuple,
-               modules: list) -> tuple[_Plan, list, list]:
+               modules: list, arrays_of: dict[Any, list]) -> tuple[_Plan, list, list]:
         """The plan of the graph of ``results`` (the loss first), and the env and steps'
         inputs of the run that made it. The recorded nodes then drop their inputs: the
         plan keeps the ops, not the first run's activations."""
@@ -235,40 +226,40 @@ class _Plan:
         tensor_args = {id(a): i for i, a in enumerate(args) if isinstance(a, Tensor)}
         array_args = {id(a._data if isinstance(a, Tensor) else a): i
                       for i, a in enumerate(args) if isinstance(a, Tensor | np.ndarray)}
-        uses = Counter(id(x) for node in nodes for x in node.inputs)
         leaves: dict[int, int] = {}  # id(leaf) → its index among the leaves
         leaf_tensors: list[Tensor] = []
+        made_by: list[Any] = []  # per leaf, the first node that used it (for an error)
         constants: list = []
         outputs: list[Any] = [None] * len(nodes)
-        for t in results:
-            outputs[position[t.grad_fn]] = t._data
 
-        def source(node: Any, x: Any) -> tuple[str, int]:
-            """Where input ``x`` of ``node`` comes from: ("arg" | "leaf" | "constant" |
-            "step", its index there)."""
+        def source(node: Any, x: Any, array: Any) -> tuple[str, int]:
+            """Where input ``x`` of ``node`` (forward received ``array``) comes from:
+            ("arg" | "leaf" | "constant" | "step", its index there)."""
+            if isinstance(x, Function):
+                outputs[position[x]] = array
+                return "step", position[x]
             if isinstance(x, Tensor):
-                if x.grad_fn is not None:
-                    outputs[position[x.grad_fn]] = x._data
-                    return "step", position[x.grad_fn]
                 if id(x) in tensor_args:
                     return "arg", tensor_args[id(x)]
-                if id(x._data) in array_args and not x._requires_grad:
-                    return "arg", array_args[id(x._data)]  # wraps an argument's array
+                if id(array) in array_args and not x._requires_grad:
+                    return "arg", array_args[id(array)]  # wraps an argument's array
                 if id(x) not in leaves:
-                    _refuse_temporary(node, x, uses[id(x)])
                     leaves[id(x)] = len(leaf_tensors)
                     leaf_tensors.append(x)
+                    made_by.append(node)
                 return "leaf", leaves[id(x)]
-            if id(x) in array_args:
-                return "arg", array_args[id(x)]
-            _refuse_arrays(node, x)
-            constants.append(x)
+            if id(array) in array_args:
+                return "arg", array_args[id(array)]
+            _refuse_arrays(node, array)
+            constants.append(array)
             return "constant", len(constants) - 1
 
         rows = []
         for node in nodes:
             _refuse_recording(node)
-            rows.append([source(node, x) for x in node.inputs])
+            rows.append([source(node, x, a) for x, a in zip(node.inputs, arrays_of[node])])
+        for t in results:
+            outputs[position[t.grad_fn]] = t._data
         offsets = {"arg": 0, "leaf": len(args), "constant": len(args) + len(leaf_tensors),
                    "step": len(args) + len(leaf_tensors) + len(constants)}
         steps = []
@@ -280,8 +271,9 @@ class _Plan:
         env = [a._data if isinstance(a, Tensor) else a for a in args]
         env += [t._data for t in leaf_tensors] + constants + outputs
         inputs = [[env[i] for i in step.slots] for step in steps]
-        for node in nodes:
-            node.inputs = node.arrays = ()  # the replay hands each op its arrays itself
+        for node in nodes:  # the replay hands each op its arrays itself
+            node.inputs, node.input_arrays, node.value = (), None, None
+        _refuse_temporaries(leaf_tensors, made_by)
         places = tuple(offsets["step"] + position[t.grad_fn] for t in results)
         plan = cls(key, leaf_tensors, constants, steps, modules, places, single)
         return plan, env, inputs
@@ -349,7 +341,7 @@ def _refuse_recording(node: Any) -> None:
             f"trace: fn registered a hook on the result of {node.name}; a replayed step "
             "makes no intermediate tensors to call it on (hooks on leaves do run): "
             "register it on a leaf, or call fn without ag.trace")
-    if node.retained is not None or node.tape is not None:
+    if node.retains_grad or node.tape is not None:
         what = "ag.retain_grads" if node.tape is not None else "retain_grad()"
         raise RuntimeError(
             f"trace: fn called {what} (on the result of {node.name}), but a replayed "
@@ -357,22 +349,23 @@ def _refuse_recording(node: Any) -> None:
             "to look at them")
 
 
-#: References to a tensor that only the graph holds, besides one per use by a node: the
-#: loop variable in ``record``, the arguments of ``source`` and of this function, and
-#: getrefcount's own (a test makes sure a temporary is caught).
-_OWN_REFERENCES = 4
-
-
-def _refuse_temporary(node: Any, x: Tensor, uses: int) -> None:
-    """A leaf that nothing but the graph holds was made inside fn: refuse it."""
-    if sys.getrefcount(x) <= uses + _OWN_REFERENCES:
-        kind = "tensor that requires grad" if x._requires_grad else "constant tensor"
-        raise RuntimeError(
-            f"trace: {node.name} received a {kind} of shape {x.shape} that only the graph "
-            "holds (made inside fn: from an array that is not an argument, a comparison "
-            "such as x > 0, ag.tensor(...)), so a replay would reuse its first value; "
-            "compute it from the arguments with ops, pass it as an argument, or create it "
-            "outside fn")
+def _refuse_temporaries(leaves: list[Tensor], used_by: list[Any]) -> None:
+    """A leaf that nothing but the graph held was made inside fn (a comparison ``x > 0``,
+    ``ag.tensor(...)``): a replay would reuse its first value, so it is refused. The
+    nodes have dropped their inputs by now, so such a leaf lives only in ``leaves``."""
+    refs = [weakref.ref(t) for t in leaves]
+    shapes = [(t.shape, t._requires_grad) for t in leaves]
+    leaves.clear()
+    for ref, node, (shape, requires_grad) in zip(refs, used_by, shapes):
+        if ref() is None:
+            kind = "tensor that requires grad" if requires_grad else "constant tensor"
+            raise RuntimeError(
+                f"trace: {node.name} received a {kind} of shape {shape} that only the "
+                "graph holds (made inside fn: from an array that is not an argument, a "
+                "comparison such as x > 0, ag.tensor(...)), so a replay would reuse its "
+                "first value; compute it from the arguments with ops, pass it as an "
+                "argument, or create it outside fn")
+    leaves.extend(ref() for ref in refs)
 
 
 def _refuse_arrays(node: Any, x: Any) -> None:
@@ -418,13 +411,24 @@ class _ModuleSpy:
 
 
 @contextmanager
-def _warning_on_value_reads() -> Iterator[None]:
-    previous = tensor_module.value_read_hook
-    tensor_module.value_read_hook = _warn_value_read
+def _watching_nodes(arrays_of: dict[Any, list]) -> Iterator[None]:
+    """Note the arrays each new node's forward receives (``hooks.node_made``)."""
+    previous = hooks.node_made
+    hooks.node_made = arrays_of.__setitem__
     try:
         yield
     finally:
-        tensor_module.value_read_hook = previous
+        hooks.node_made = previous
+
+
+@contextmanager
+def _warning_on_value_reads() -> Iterator[None]:
+    previous = hooks.value_read
+    hooks.value_read = _warn_value_read
+    try:
+        yield
+    finally:
+        hooks.value_read = previous
 
 
 def _warn_value_read(how: str) -> None:

@@ -297,22 +297,20 @@ def moons_benchmark(n_steps: int, repeats: int) -> None:
 
 
 def fit_benchmark(repeats: int, epochs: int) -> None:
-    """``nn.fit`` on the digits, batches of 32, SGD: with nn's ``cross_entropy`` its steps
-    are replayed (``ag.trace``); the same loss behind a lambda, which fit cannot vouch
-    for, runs plain steps. Same data, seed and weights: the histories are equal."""
+    """``nn.fit`` on the digits, batches of 32, SGD: with ``trace=True`` its steps are
+    replayed (``ag.trace``), by default they run plain. Same data, seed and weights: the
+    histories are equal."""
     X, y = data.load_digits()
     X = X.astype(np.float32)
 
-    def run(loss_fn) -> Callable[[int], None]:
+    def run(trace: bool) -> Callable[[int], None]:
         def train(_: int) -> None:  # one "step" of best_times: a whole fit
             model = build([64, 128, 64, 10], np.float32)
-            fit(model, loss_fn, SGD(model.parameters(), lr=LR), X, y, epochs=epochs,
-                batch_size=32, seed=0, progress=False)
+            fit(model, F.cross_entropy, SGD(model.parameters(), lr=LR), X, y, epochs=epochs,
+                batch_size=32, seed=0, progress=False, trace=trace)
         return train
 
-    best = best_times({"replayed": run(F.cross_entropy),
-                       "plain": run(lambda output, labels: F.cross_entropy(output, labels))},
-                      1, repeats)
+    best = best_times({"replayed": run(True), "plain": run(False)}, 1, repeats)
     print(f"nn.fit digits 64-128-64-10, {epochs} epoch(s) of batch 32, sgd: replayed steps "
           f"{best['replayed']:.3f} s | plain steps {best['plain']:.3f} s "
           f"(replayed/plain {best['replayed'] / best['plain']:.2f}x)")

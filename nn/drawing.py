@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 
 import autograd as ag
-from autograd.graph import walk
+from autograd.graph import tensor_key, walk
 from autograd.scopes import describe, own_parameters, record_modules, recording
 from autograd.show.draw import digraph, draw
 from autograd.tensor import Tensor
@@ -97,7 +97,7 @@ def draw_graph(model: Module, x: Any, loss_fn: Callable | None = None, t: Any = 
             ag.retain_grads(output)
             output.backward()
             if not expand_loss:
-                y_name = next((n for n, v in names.items() if v is y), "y")
+                y_name = next((n for n, v in names.items() if tensor_key(v) == tensor_key(y)), "y")
                 collapse = {loss_label or loss_formula(loss_fn, y_name): (output, [y])}
         draw_options.setdefault("formulas", layer_formulas(names))
         return draw(output, names=names, collapse=collapse, **draw_options)

@@ -13,7 +13,7 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
-import autograd.function
+import autograd.hooks
 from autograd import Tensor, get_default_dtype
 from autograd.tensor import as_array
 
@@ -103,8 +103,8 @@ class Module:
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         # The graph drawing groups the nodes made inside each module: while it records,
-        # ``autograd.function.scope_recorder`` is set (read afresh on every call).
-        recorder = autograd.function.scope_recorder
+        # ``autograd.hooks.scope_recorder`` is set (read afresh on every call).
+        recorder = autograd.hooks.scope_recorder
         if recorder is None:
             return self.forward(*args, **kwargs)
         with recorder.enter(self):

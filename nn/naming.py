@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 from autograd.function import Function
-from autograd.graph import GraphView, tensor_key, walk
+from autograd.graph import GraphView, input_tensor, is_tensor_input, tensor_key, walk
 from autograd.tensor import Tensor
 from nn.activations import Identity
 
@@ -52,7 +52,7 @@ def document_names(model: Any, output: Tensor) -> dict[str, Tensor]:
     names: dict[str, Tensor] = {}
     last: Tensor | None = None
     for l, node in layers.items():
-        x, weight, bias = node.inputs
+        x, weight, bias = (input_tensor(view, x) for x in node.inputs)
         if l == 1 and isinstance(x, Tensor):
             names["x"] = x
         names[f"W{l}"] = weight
@@ -93,7 +93,7 @@ def _activation_output(model: Any, view: GraphView, layers: dict[int, Function],
     u = id(layers[l])
     if l + 1 in layers:
         y = layers[l + 1].inputs[0]
-        return y if isinstance(y, Tensor) and tensor_key(y) != u else None
+        return input_tensor(view, y) if is_tensor_input(y) and tensor_key(y) != u else None
     consumers = [node for node in view.ops if u in dict(view.uses[id(node)])]
     return view.tensors[id(consumers[0])] if len(consumers) == 1 else None
 
@@ -135,9 +135,9 @@ def _loss_names(view: GraphView, output: Tensor, y: Tensor,
 def expression(node: Function, labels: dict[int, str]) -> str:
     """``a − b``, ``a²`` (a·a), ``0.5·a``, ``Σ a``, ``−a``, else ``op(a, b)``, from the
     names of the op's inputs; compound operands are put in parentheses."""
-    args = [_operand(labels[tensor_key(x)]) if isinstance(x, Tensor) else _constant(x)
+    args = [_operand(labels[tensor_key(x)]) if is_tensor_input(x) else _constant(x)
             for x in node.inputs if x is not None and x is not False]
-    tensors = [x for x in node.inputs if isinstance(x, Tensor)]
+    tensors = [x for x in node.inputs if is_tensor_input(x)]
     if node.name == "mul" and len(tensors) == 2 and tensor_key(tensors[0]) == tensor_key(
             tensors[1]):
         return f"{args[0]}²"

@@ -153,18 +153,27 @@ REPLAYABLE_MODULES = frozenset({Sequential, ModuleList, MLP, Linear, Identity, S
 REPLAYABLE_LOSSES = (cross_entropy, mse_loss, binary_cross_entropy_with_logits, hinge_loss)
 
 
-def _replayed_step(model: Module, loss_fn: LossFn, y: np.ndarray) -> Callable | None:
-    """``fit``'s forward and backward as one ``ag.trace`` step ``(X, y) → (loss, output)``
+def _replayed_step(model: Module, loss_fn: LossFn, y: np.ndarray) -> Callable:
+    """``fit``'s forward and backward as one ``ag.trace`` step ``(X, y) → (loss, output)``,
     when a replay is sure to give what the plain step gives (the same gradients, bit for
     bit): the model is built of ``REPLAYABLE_MODULES`` only (exactly those classes, not
     subclasses), the loss is one of ``REPLAYABLE_LOSSES``, and no label is one that
-    ``cross_entropy`` ignores (negative), whose rows a replay does not handle. Else None:
-    ``fit`` runs plain steps."""
-    if loss_fn not in REPLAYABLE_LOSSES or any(
-            type(module) not in REPLAYABLE_MODULES for module in model.modules()):
-        return None
+    ``cross_entropy`` ignores (negative), whose rows a replay does not handle. Otherwise
+    ``ValueError`` saying which, before anything changes."""
+    others = sorted({type(m).__name__ for m in model.modules()
+                     if type(m) not in REPLAYABLE_MODULES})
+    if others:
+        raise ValueError(f"fit: trace=True replays only models built of nn's own layers; "
+                         f"{', '.join(others)} may run Python that a replay would skip "
+                         "(train with trace=False)")
+    if loss_fn not in REPLAYABLE_LOSSES:
+        raise ValueError(f"fit: trace=True replays only nn's losses "
+                         f"({', '.join(f.__name__ for f in REPLAYABLE_LOSSES)}); got "
+                         f"{getattr(loss_fn, '__name__', type(loss_fn).__name__)} (train "
+                         "with trace=False)")
     if loss_fn is cross_entropy and y.dtype.kind == "i" and (y < 0).any():
-        return None
+        raise ValueError("fit: trace=True cannot replay labels that cross_entropy ignores "
+                         "(negative ones); train with trace=False")
 
     def forward(X: np.ndarray, t: np.ndarray) -> tuple[ag.Tensor, ag.Tensor]:
         output = model(X)
@@ -190,7 +199,7 @@ def _checked_data(model: Module, X: Any, y: Any, which: str) -> tuple[np.ndarray
 def fit(model: Module, loss_fn: LossFn, optimizer: Any, X: Any, y: Any, epochs: int = 10,
         batch_size: int = 32, validation_data: tuple[Any, Any] | None = None,
         progress: bool = True, seed: Seed = None, shuffle: bool = True,
-        threshold: float | None = None, on_nonfinite: str = "raise"
+        threshold: float | None = None, on_nonfinite: str = "raise", trace: bool = False
         ) -> dict[str, list[float]]:
     """Train ``model`` by minibatch gradient descent and return its history.
 
@@ -208,10 +217,14 @@ def fit(model: Module, loss_fn: LossFn, optimizer: Any, X: Any, y: Any, epochs: 
     ``"val_accuracy"`` measured by ``evaluate`` after each epoch when
     ``validation_data=(X_val, y_val)`` is given.
 
-    A model built of nn's own layers and trained with one of nn's losses runs each step
-    as an ``ag.trace`` replay (``REPLAYABLE_MODULES``, ``REPLAYABLE_LOSSES``): the same
-    gradients and history, bit for bit, in 15–27 % less time on the digits MLP; any
-    other model or loss runs plain steps.
+    Every step goes through the modules' ``forward`` and the engine's backward pass, so
+    a print or a breakpoint in a layer or in ``autograd.engine`` fires at every batch.
+    ``trace=True`` is the opt-in fast path: each step is an ``ag.trace`` replay, the
+    same gradients and history bit for bit, in less time (``bench/bench_nn.py``); the
+    layers' Python then runs only while a step is traced (a print in a layer fires once
+    per batch shape), and the engine not at all. It needs a model built of nn's own layers
+    and one of nn's losses (``REPLAYABLE_MODULES``, ``REPLAYABLE_LOSSES``); anything else
+    is a ``ValueError`` before training starts.
 
     Nothing changes unless everything can run: the arguments, and the training and
     validation data (no samples, NaN or ±inf values: ``ValueError`` naming the first bad
@@ -245,8 +258,9 @@ def fit(model: Module, loss_fn: LossFn, optimizer: Any, X: Any, y: Any, epochs: 
     history: dict[str, list[float]] = {"loss": [], "accuracy": []}
     if validation_data is not None:
         history.update(val_loss=[], val_accuracy=[])
+    check_bool("fit", "trace", trace)
+    replayed = _replayed_step(model, loss_fn, y) if trace else None
     quiet = not progress or not _interactive()
-    replayed = _replayed_step(model, loss_fn, y)
     modes = _modes(model)
     model.train()
     try:

@@ -253,7 +253,7 @@ def test_deep_chain_backward_does_not_recurse():
 def test_backward_releases_saved_arrays():
     x = leaf([-1.0, 2.0])
     y = x.relu() * 2.0
-    node = y.grad_fn.inputs[0].grad_fn  # the relu node
+    node = y.grad_fn.inputs[0]  # the relu node (a node keeps the node its input came from)
     saved_mask = weakref.ref(node.saved[0])
     y.sum().backward()
     assert saved_mask() is None

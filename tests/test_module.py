@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 import autograd as ag
-import autograd.function
+import autograd.hooks
 import nn
 from autograd.scopes import record_modules
 
@@ -166,7 +166,7 @@ def test_call_enters_the_scope_recorder_around_forward(monkeypatch):
         def current(self):
             return entered[-1] if entered else None
 
-    monkeypatch.setattr(autograd.function, "scope_recorder", Recorder())
+    monkeypatch.setattr(autograd.hooks, "scope_recorder", Recorder())
     nn.Sequential(nn.Linear(2, 2), nn.Tanh())(np.ones((1, 2)))
     assert entered == ["Sequential", "Linear", "Tanh"]
 
@@ -180,7 +180,7 @@ def _ops(output):
             continue
         seen.add(id(node))
         nodes.append(node)
-        stack.extend(x.grad_fn for x in node.inputs if isinstance(x, ag.Tensor))
+        stack.extend(x for x in node.inputs if isinstance(x, ag.Function))
     return nodes
 
 
@@ -205,7 +205,7 @@ def test_module_recording_is_per_thread():
         for _ in range(300):
             recorded.append(model(x).sum())
     worker.join(timeout=60)
-    assert autograd.function.scope_recorder is None
+    assert autograd.hooks.scope_recorder is None
     assert all(node.scope is None for out in other_outputs for node in _ops(out))
     for out in recorded:
         scopes = {node.scope.path for node in _ops(out) if node.scope is not None}

@@ -15,7 +15,7 @@ from hypothesis.extra.numpy import arrays
 
 import autograd as ag
 import nn
-from autograd import function
+from autograd import hooks
 from autograd.record import retain_grads
 from autograd.scopes import active_recorder, record_modules
 from autograd.show.draw import GraphvizNotFound
@@ -31,13 +31,12 @@ def reachable(outputs):
         if id(op) in ops:
             continue
         ops[id(op)] = op
-        for x in op.inputs:
-            if isinstance(x, ag.Tensor):
-                key = id(x.grad_fn) if x.grad_fn else id(x)
-                tensors.add(key)
-                uses.add((key, id(op)))
-                if x.grad_fn is not None:
-                    stack.append(x.grad_fn)
+        for x in op.inputs:  # a node that made the input, or a leaf tensor
+            if isinstance(x, ag.Tensor | ag.Function):
+                tensors.add(id(x))
+                uses.add((id(x), id(op)))
+                if isinstance(x, ag.Function):
+                    stack.append(x)
     return len(ops), len(tensors), len(uses)
 
 
@@ -154,8 +153,9 @@ def snapshot(leaves, out):
         if op is None or id(op) in seen:
             continue
         seen.add(id(op))
-        state.append((id(op), tuple(map(id, op.inputs)), id(op.saved), op.retained, op.scope))
-        stack.extend(getattr(x, "grad_fn", None) for x in op.inputs)
+        state.append((id(op), tuple(map(id, op.inputs)), id(op.saved), op.retains_grad,
+                      op.scope))
+        stack.extend(x for x in op.inputs if isinstance(x, ag.Function))
     grads = [None if t.grad is None else t.grad.data.copy() for t in leaves]
     return state, grads
 
@@ -211,7 +211,7 @@ def test_module_clusters_nest_and_hold_their_ops_and_parameters():
     x = ag.Tensor([[0.5, -1.0]], name="x")
     with record_modules(model):
         y = model(x)
-    assert function.scope_recorder is None
+    assert hooks.scope_recorder is None
     loss = (y * y).sum()
     source = ag.draw(loss).source
     boxes = clusters(source)
@@ -245,7 +245,7 @@ def test_recorder_is_reset_after_an_error_and_restores_the_previous_one():
     model = nn.Linear(2, 3)
     with pytest.raises(ValueError), record_modules(model):
         model(ag.Tensor([1.0, 2.0, 3.0]))  # wrong width
-    assert function.scope_recorder is None
+    assert hooks.scope_recorder is None
     with record_modules() as outer:
         with record_modules(model):
             pass

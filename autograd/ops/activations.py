@@ -24,6 +24,7 @@ _erf = np.vectorize(math.erf, otypes=[np.float64])
 class Tanh(Function):
     name = "tanh"
     formula = "∂tanh a/∂a = 1 − y²  (S10)"
+    reads_inputs = False
 
     def forward(self, a):
         y = np.tanh(a)
@@ -38,6 +39,7 @@ class Tanh(Function):
 class Sigmoid(Function):
     name = "sigmoid"
     formula = "∂S(a)/∂a = y(1 − y)  (S9)"
+    reads_inputs = False
 
     def forward(self, a):
         # S9: S(a) = 1/(1 + e^(−a)), evaluated through e = e^(−|a|) ≤ 1 so that nothing
@@ -55,6 +57,7 @@ class Sigmoid(Function):
 class Relu(Function):
     name = "relu"
     formula = "∂max(0,a)/∂a = 1 if a > 0 else 0"
+    reads_inputs = False
 
     def forward(self, a):
         self.saved = (a > 0,)

@@ -27,6 +27,7 @@ class Binary(Function):
 class Add(Binary):
     name = "add"
     formula = "∂(a+b)/∂a = 1,  ∂(a+b)/∂b = 1"
+    reads_inputs = False
 
     forward = staticmethod(np.add)
 
@@ -37,6 +38,7 @@ class Add(Binary):
 class Sub(Binary):
     name = "sub"
     formula = "∂(a−b)/∂a = 1,  ∂(a−b)/∂b = −1"
+    reads_inputs = False
 
     forward = staticmethod(np.subtract)
 
@@ -113,6 +115,7 @@ def _power_rule(a, b):
 class Neg(Function):
     name = "neg"
     formula = "∂(−a)/∂a = −1"
+    reads_inputs = False
 
     forward = staticmethod(np.negative)
 

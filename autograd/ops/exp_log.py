@@ -17,6 +17,7 @@ LN10 = math.log(10.0)
 class Exp(Function):
     name = "exp"
     formula = "∂eᵃ/∂a = eᵃ = y"
+    reads_inputs = False
 
     def forward(self, a):
         y = np.exp(a)
@@ -40,6 +41,7 @@ class Log(Function):
 class Sqrt(Function):
     name = "sqrt"
     formula = "∂√a/∂a = 1/(2√a) = 1/(2y)"
+    reads_inputs = False
 
     def forward(self, a):
         y = np.sqrt(a)

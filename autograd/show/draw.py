@@ -17,7 +17,15 @@ from typing import Any
 import numpy as np
 
 from autograd.function import Function
-from autograd.graph import GraphView, role, tensor_key, tensor_labels, walk
+from autograd.graph import (
+    GraphView,
+    is_tensor_input,
+    kept_grad,
+    role,
+    tensor_key,
+    tensor_labels,
+    walk,
+)
 from autograd.record import output_tensors
 from autograd.scopes import ModuleScope
 from autograd.show.rendering import GraphvizNotFound as GraphvizNotFound  # re-exported
@@ -58,8 +66,8 @@ def tensor_label(t: Tensor, name: str, kind: str, show_data: bool, show_grad: bo
     shown = []
     if show_data and not t.freed:
         shown.append(("data", t.data, ""))
-    if show_grad and t._grad is not None:
-        shown.append((gradient_name(name), t._grad.data, "#b71c1c"))
+    if show_grad and kept_grad(t) is not None:
+        shown.append((gradient_name(name), kept_grad(t).data, "#b71c1c"))
     freed = f'<FONT COLOR="#777777"><I>{FREED}</I></FONT>' if t.freed else ""
     return _rows(title, f'<FONT POINT-SIZE="10">{shape}</FONT>', freed, values_html(shown))
 
@@ -70,10 +78,10 @@ def tensor_tooltip(t: Tensor, name: str, show_data: bool = True, show_grad: bool
     lines = [f"{name}  {t.shape} {t.dtype}"]
     if show_data and not t.freed:
         lines += ["data", full_values(t.data)]
-    if show_grad and t._grad is not None:
+    if show_grad and kept_grad(t) is not None:
         gradient = gradient_name(name)
         lines += [f"{gradient} = ∂E/∂{name}" if gradient != "grad" else "grad",
-                  full_values(t._grad.data)]
+                  full_values(kept_grad(t).data)]
     return dot_lines("\n".join(lines))
 
 
@@ -87,8 +95,8 @@ def op_label(node: Function, show_formula: bool, formula: str | None = None,
     inputs = list(node.inputs)
     while inputs and (inputs[-1] is None or inputs[-1] is False):
         inputs.pop()  # trailing defaults: sum(·) rather than sum(·, None, False)
-    if any(not isinstance(x, Tensor) for x in inputs):
-        args = ", ".join("·" if isinstance(x, Tensor) else _short(x) for x in inputs)
+    if not all(is_tensor_input(x) for x in inputs):
+        args = ", ".join("·" if is_tensor_input(x) else _short(x) for x in inputs)
         title = f"{node.name}({args})"
     formula = (formula or node.formula) if show_formula else ""
     small = f'<FONT POINT-SIZE="10">{_html(formula)}</FONT>' if formula else ""

@@ -198,7 +198,7 @@ def explain(output: Tensor, inputs: Tensor | Sequence[Tensor] | None = None,
 def _dry_run(output: Tensor, targets: list[Tensor] | None, gradient: Any) -> Tape:
     """Record a backward pass from ``output`` without writing ``.grad`` or running hooks."""
     order = [] if output.grad_fn is None else topological_order([output.grad_fn])
-    if any(node.saved is None for node in order):
+    if any(node.released for node in order):
         raise RuntimeError(
             "explain: a backward pass has already run through this graph and freed its "
             "values; call ag.retain_grads(output) before output.backward() to keep a record "
@@ -206,7 +206,7 @@ def _dry_run(output: Tensor, targets: list[Tensor] | None, gradient: Any) -> Tap
     if targets is None:  # every leaf that requires grad
         targets = list({id(x): x for node in order
                          for x, needed in zip(node.inputs, node.needs_input_grad)
-                         if needed and x.grad_fn is None}.values()) or [output]
+                         if needed and isinstance(x, Tensor)}.values()) or [output]
     tape = Tape()
     run_backward([output], [gradient], retain_graph=True, create_graph=False,
                  targets=targets, tape=tape, run_hooks=False)

@@ -20,8 +20,7 @@ from typing import Any
 
 import numpy as np
 
-from autograd.graph import tensor_key
-from autograd.tensor import Tensor
+from autograd.graph import is_tensor_input, name_of, tensor_key
 
 #: An incoming gradient's expression is written out in place when at most this long.
 INLINE_CHARS = 48
@@ -137,8 +136,8 @@ def _power(g: str, base: str, exponent: str) -> str:
 
 
 def _argument(x: Any, labels: dict[int, str]) -> str:
-    if isinstance(x, Tensor):  # a constant tensor that no step names: its own name, or c
-        return symbol(labels.get(tensor_key(x)) or x.name or "c")
+    if is_tensor_input(x):  # a constant tensor that no step names: its own name, or c
+        return symbol(labels.get(tensor_key(x)) or name_of(x) or "c")
     if isinstance(x, np.ndarray) and x.size == 1:
         x = x.item()
     return f"{x:g}" if isinstance(x, int | float) else r"\mathrm{const}"
@@ -159,8 +158,8 @@ def explanation_latex(explanation: Any) -> list[str]:
                   for step in explanation.steps for send in step.sends)
     for step in explanation.steps:  # the document's input: u1 = W1 x + b1, y_0 = x (S11)
         first = step.node.inputs[0]
-        if step.op == "linear" and step.output == "u1" and isinstance(first, Tensor):
-            labels.setdefault(tensor_key(first), first.name or "x")
+        if step.op == "linear" and step.output == "u1" and is_tensor_input(first):
+            labels.setdefault(tensor_key(first), name_of(first) or "x")
     out = explanation.output
     written: dict[int, list[str]] = {}  # tensor key → the expressions it received
     if explanation.steps:

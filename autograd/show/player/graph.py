@@ -18,9 +18,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from autograd.function import Function
-from autograd.graph import GraphView, tensor_key
+from autograd.graph import GraphView, is_tensor_input, tensor_key
 from autograd.show.draw import draw
-from autograd.tensor import Tensor
 
 SVG_NS = "http://www.w3.org/2000/svg"
 XLINK_NS = "http://www.w3.org/1999/xlink"
@@ -160,5 +159,5 @@ def tensor_titles(ids: GraphIds, labels: dict[int, str], drawn: list[Function]) 
 def input_ids(ids: GraphIds, node: Function) -> list[str]:
     """The Graphviz names of the tensors ``node`` consumes (one per distinct tensor)."""
     seen = dict.fromkeys(ids.tensors[tensor_key(x)] for x in node.inputs
-                         if isinstance(x, Tensor) and tensor_key(x) in ids.tensors)
+                         if is_tensor_input(x) and tensor_key(x) in ids.tensors)
     return list(seen)
