@@ -1,22 +1,22 @@
-"""The element-wise functions PyTorch users expect — sin, cos, log2, log10, exp2, rsqrt,
-square, reciprocal, pow — and the activations leaky_relu, elu, gelu, silu, softplus,
-logsigmoid, hardtanh: values against NumPy written out independently, gradients against
-central differences, second derivatives (Hessian-vector products) where the function is
-smooth; then the piecewise-constant ones (floor, ceil, round, //) and %."""
+"""Activations — tanh, sigmoid, relu, leaky_relu, elu, gelu, silu, softplus, logsigmoid,
+hardtanh — and softmax / log-softmax (S9, S10): values against NumPy written out
+independently, gradients against central differences, second derivatives where the
+function is smooth, PyTorch's choices at the kinks, no overflow for huge inputs, float32
+kept, and softmax's full Jacobian, its 0-d and empty-axis cases."""
 
 from __future__ import annotations
 
 import math
-import operator
 
 import numpy as np
 import pytest
-from finite_differences import check_op, check_second_order
-from hypothesis import assume, given
+from finite_differences import check_op, check_second_order, grad_of, numpy_softmax
+from hypothesis import given
 from hypothesis import strategies as st
-from strategies import arrays, broadcast_pairs, nonzero_arrays, positive_arrays, shapes
+from strategies import arrays, nonzero_arrays, shapes
 
 import autograd as ag
+from autograd.ops import log_softmax, softmax
 from nn import functional as F
 
 erf = np.vectorize(math.erf)
@@ -26,17 +26,28 @@ def np_sigmoid(x):
     return 1 / (1 + np.exp(-x))
 
 
+# ---------------------------------------------------------------- element-wise
+UNARY = [
+    ("tanh", ag.tanh, np.tanh, arrays),
+    ("sigmoid", ag.sigmoid, np_sigmoid, arrays),
+    ("relu", ag.relu, lambda x: np.maximum(x, 0), nonzero_arrays),
+]
+
+
+@pytest.mark.parametrize(("name", "fn", "ref", "domain"), UNARY, ids=[u[0] for u in UNARY])
+@given(data=st.data(), shape=shapes())
+def test_unary_function(name, fn, ref, domain, data, shape):
+    check_op(fn, data.draw(domain(shape)), ref=ref)
+
+
+def test_sigmoid_saturates_without_overflow():
+    with np.errstate(over="raise"):
+        y = ag.sigmoid(ag.Tensor([-1000.0, 0.0, 1000.0]))
+    np.testing.assert_array_equal(y.data, [0.0, 0.5, 1.0])
+
+
 SMOOTH = {
     # name: (our function, NumPy reference, strategy for the input)
-    "sin": (lambda t: t.sin(), np.sin, arrays(shapes(), -3.0, 3.0)),
-    "cos": (lambda t: ag.cos(t), np.cos, arrays(shapes(), -3.0, 3.0)),
-    "log2": (lambda t: t.log2(), np.log2, positive_arrays(shapes())),
-    "log10": (lambda t: ag.log10(t), np.log10, positive_arrays(shapes())),
-    "exp2": (lambda t: t.exp2(), np.exp2, arrays(shapes())),
-    "rsqrt": (lambda t: ag.rsqrt(t), lambda x: 1 / np.sqrt(x), positive_arrays(shapes())),
-    "square": (lambda t: t.square(), lambda x: x * x, arrays(shapes())),
-    "reciprocal": (lambda t: t.reciprocal(), lambda x: 1 / x, nonzero_arrays(shapes(), 0.5)),
-    "pow": (lambda t: t.pow(3), lambda x: x ** 3, arrays(shapes())),
     "elu": (lambda t: F.elu(t, alpha=0.7),
             lambda x: np.where(x > 0, x, 0.7 * (np.exp(x) - 1)), nonzero_arrays(shapes())),
     "gelu": (F.gelu, lambda x: x * 0.5 * (1 + erf(x / np.sqrt(2))), arrays(shapes(), -3, 3)),
@@ -74,6 +85,10 @@ PIECEWISE_LINEAR = {
 def test_piecewise_linear_activations_away_from_their_kinks(name, x):
     fn, reference = PIECEWISE_LINEAR[name]
     check_op(fn, x, ref=reference)
+
+
+def test_relu_derivative_at_zero_is_zero():
+    np.testing.assert_array_equal(grad_of(ag.relu, [-1.0, 0.0, 2.0]), [0.0, 0.0, 1.0])
 
 
 def test_activation_derivatives_at_the_kinks_are_pytorchs():
@@ -132,96 +147,60 @@ def test_activation_keeps_float32(name):
     assert y.dtype == np.float32 and x.grad.dtype == np.float32
 
 
-# ---------------------------------------------------------- piecewise constant, and %
-@pytest.mark.parametrize("fn, reference", [
-    (lambda t: t.floor(), np.floor), (lambda t: ag.ceil(t), np.ceil),
-    (lambda t: t.round(), np.round), (lambda t: ag.round(t, 1), lambda x: np.round(x, 1)),
-    (lambda t: t // 0.75, lambda x: x // 0.75),
-])
-@given(x=arrays(shapes(), -3.0, 3.0))
-def test_step_functions_have_zero_gradient(fn, reference, x):
-    t = ag.Tensor(x, requires_grad=True)
-    y = fn(t)
-    np.testing.assert_array_equal(y.data, reference(x))
-    y.backward(np.ones(y.shape))
-    np.testing.assert_array_equal(t.grad.data, np.zeros(x.shape))  # zeros, not None
+# ---------------------------------------------------------------- softmax and log-softmax
+@given(data=st.data(), shape=shapes(min_dims=1, max_dims=3, max_side=4))
+def test_softmax_and_log_softmax_equal_numpy_and_finite_differences(data, shape):
+    axis = data.draw(st.integers(-len(shape), len(shape) - 1))
+    a = data.draw(arrays(shape, lo=-5.0, hi=5.0))
+    check_op(lambda t: softmax(t, axis), a, ref=lambda x: numpy_softmax(x, axis))
+    check_op(lambda t: log_softmax(t, axis), a, ref=lambda x: np.log(numpy_softmax(x, axis)))
 
 
-@given(data=st.data(), pair=broadcast_pairs())
-def test_mod_against_numpy_and_finite_differences(data, pair):
-    """a mod b = a − b⌊a/b⌋ (the sign of b, as Python); away from its jumps."""
-    a = data.draw(arrays(pair[0], -3.0, 3.0))
-    b = data.draw(nonzero_arrays(pair[1], 0.3, 2.0))
-    ratio = np.divide(*np.broadcast_arrays(a, b))
-    assume(np.all(np.abs(ratio - np.round(ratio)) > 1e-3))
-    check_op(operator.mod, a, b, ref=np.remainder)
+@given(st.lists(st.floats(-1000, 1000), min_size=1, max_size=6))
+def test_softmax_is_finite_and_sums_to_one_for_large_inputs(values):
+    with np.errstate(over="raise", divide="raise", invalid="raise"):
+        y = softmax(ag.Tensor(values)).data
+        log_y = log_softmax(ag.Tensor(values)).data
+    assert np.all(np.isfinite(y)) and np.all(np.isfinite(log_y))
+    assert np.isclose(y.sum(), 1.0)
 
 
-def test_floor_divide_and_mod_of_python_numbers_and_reflected():
-    t = ag.Tensor([7.0, -7.0])
-    np.testing.assert_array_equal((t // 2).data, [3.0, -4.0])
-    np.testing.assert_array_equal((t % 3).data, [1.0, 2.0])
-    np.testing.assert_array_equal((10.0 % ag.Tensor([3.0, -3.0])).data, [1.0, -2.0])
-    np.testing.assert_array_equal((10.0 // ag.Tensor([3.0])).data, [3.0])
+def test_softmax_backward_is_the_full_jacobian_not_its_diagonal():
+    """S10: ∂E/∂a = (diag(y) − y yᵀ) G, which differs from the element-wise (y − y²) G."""
+    a = ag.Tensor([0.3, -1.2, 2.0], requires_grad=True)
+    g = np.array([1.0, -2.0, 0.5])
+    y = softmax(a)
+    y.backward(g)
+    p = numpy_softmax(a.data, 0)
+    np.testing.assert_allclose(a.grad.data, (np.diag(p) - np.outer(p, p)) @ g, rtol=1e-12)
+    assert not np.allclose(a.grad.data, (p - p * p) * g)
 
 
-@pytest.mark.parametrize("ufunc, method", [
-    (np.sin, "sin"), (np.cos, "cos"), (np.log2, "log2"), (np.exp2, "exp2"),
-    (np.floor, "floor"), (np.square, "square"), (np.reciprocal, "reciprocal"),
-])
-def test_numpy_ufuncs_on_tensors_record_our_ops(ufunc, method):
-    t = ag.Tensor([0.5, 1.5], requires_grad=True)
-    out = ufunc(t)
-    assert isinstance(out, ag.Tensor) and out.requires_grad
-    np.testing.assert_allclose(out.data, getattr(t, method)().data)
+def test_softmax_second_derivatives_equal_finite_differences():
+    a = ag.Tensor(np.random.default_rng(1).normal(size=(2, 4)), requires_grad=True)
+    weights = np.arange(8.0).reshape(2, 4)
+    for op in (softmax, log_softmax):
+        assert ag.gradcheck(
+            lambda a, op=op: ag.grad((op(a) ** 2 * weights).sum(), a, create_graph=True)[0], [a])
 
 
-@pytest.mark.parametrize("name, formula_part", [
-    ("sin", "cos a"), ("log2", "ln 2"), ("rsqrt", "y³"), ("floor", "0"),
-    ("gelu", "Φ(a)"), ("silu", "S9"), ("leaky_relu", "slope"), ("cumsum", "reversed"),
-    ("logsumexp", "softmax"), ("prod", "Πⱼ≠ᵢ"), ("norm", "‖a‖"),
-    ("take_along_axis", "scattered"),
-])
-def test_each_new_op_states_its_formula(name, formula_part):
-    node_classes = {cls.name: cls for cls in _all_functions()}
-    assert formula_part in node_classes[name].formula
-
-
-def _all_functions():
-    seen, stack = [], [ag.Function]
-    while stack:
-        cls = stack.pop()
-        seen.append(cls)
-        stack.extend(cls.__subclasses__())
-    return seen
-
-
-def test_new_ops_appear_in_explain_and_draw_with_their_formulas():
-    x = ag.Tensor([[0.5, -1.0], [2.0, 0.3]], requires_grad=True, name="x")
-    parts = [F.gelu(x).cumsum(1).logsumexp(axis=1), x.sin().prod(axis=1),
-             x.gather(1, np.array([[1], [0]])).squeeze(1), x.norm(axis=1),
-             F.softplus(x).std(axis=1), (x % 0.7).sum(axis=1), x.rsqrt().mean(axis=1) * 0]
-    y = sum(parts[1:], parts[0]).sum()
-    ag.retain_grads(y)
+@pytest.mark.parametrize("fn, value", [(F.softmax, 1.0), (F.log_softmax, 0.0)])
+def test_softmax_of_a_number_as_pytorch(fn, value):
+    x = ag.Tensor(3.0, requires_grad=True)
+    for axis in (0, -1):
+        y = fn(x, axis=axis)
+        assert y.shape == () and y.item() == value
     y.backward()
-    text = ag.explain(y).__str__()
-    source = ag.draw(y, show_formula=True).source
-    nodes = {cls.name: cls for cls in _all_functions()}
-    for name in ("gelu", "cumsum", "logsumexp", "sin", "prod", "take_along_axis", "norm",
-                 "softplus", "mod", "rsqrt"):
-        assert name in text and nodes[name].formula in text, name
-        assert name in source, name
+    assert x.grad.item() == 0.0
+    with pytest.raises(ValueError, match="out of range"):
+        fn(x, axis=1)
 
 
-@pytest.mark.parametrize("fn", [
-    lambda t: t.sin(), lambda t: t.cos(), lambda t: t.log2(), lambda t: t.log10(),
-    lambda t: t.exp2(), lambda t: t.rsqrt(), lambda t: t.square(), lambda t: t.reciprocal(),
-    lambda t: t.floor(), lambda t: t % 0.3, lambda t: t // 0.3, lambda t: t.std(),
-    lambda t: t.prod(), lambda t: t.logsumexp(), lambda t: t.norm(), lambda t: t.norm(3),
-    lambda t: t.cumsum(0), lambda t: t.gather(0, np.array([1, 1])), lambda t: t.expand(2, 2),
-], ids=lambda fn: "")
-def test_new_ops_keep_float32(fn):
-    x = ag.Tensor(np.array([0.5, 1.5], dtype=np.float32), requires_grad=True)
-    y = fn(x)
-    y.backward(np.ones(y.shape, dtype=np.float32))
-    assert y.dtype == np.float32 and x.grad.dtype == np.float32
+@pytest.mark.parametrize("fn", [F.softmax, F.log_softmax])
+@pytest.mark.parametrize("shape, axis", [((2, 0), 1), ((0, 3), 0), ((0, 3), 1)])
+def test_softmax_over_an_empty_axis_is_empty(fn, shape, axis):
+    x = ag.Tensor(np.zeros(shape), requires_grad=True)
+    y = fn(x, axis=axis)
+    assert y.shape == shape
+    y.sum().backward()
+    assert x.grad.shape == shape

@@ -1,16 +1,16 @@
-"""Indexing (basic, integer arrays with repeats, boolean masks) and the matrix product:
-forward equals NumPy, gradients equal central differences; errors name the shapes."""
+"""Indexing (basic, integer arrays with repeats, boolean masks, an empty list) and
+gather/take_along_axis: forward equals NumPy, gradients equal central differences
+(repeated indices add up); errors name the shapes."""
 
 from __future__ import annotations
-
-import operator
 
 import numpy as np
 import pytest
 from finite_differences import check_op
 from hypothesis import given
 from hypothesis import strategies as st
-from strategies import arrays, index_expressions, matmul_shapes, shapes
+from hypothesis.extra import numpy as hnp
+from strategies import arrays, index_expressions, shapes
 
 import autograd as ag
 
@@ -48,42 +48,44 @@ def test_index_out_of_range_names_shape():
         ag.Tensor(np.ones(3))[5]
 
 
-@given(data=st.data(), pair=matmul_shapes())
-def test_matmul(data, pair):
-    a = data.draw(arrays(pair[0]))
-    b = data.draw(arrays(pair[1]))
-    check_op(operator.matmul, a, b)
+def test_indexing_with_an_empty_list_selects_nothing():
+    x = ag.Tensor([[1.0, 2.0], [3.0, 4.0]], requires_grad=True)
+    empty = x[[]]
+    assert empty.shape == (0, 2)
+    (empty.sum() + x[[], 1].sum()).backward()
+    np.testing.assert_array_equal(x.grad.data, np.zeros((2, 2)))
 
 
-@pytest.mark.parametrize("left", [True, False])
-@pytest.mark.parametrize("kind", ["list", "ndarray"])
-@given(pair=matmul_shapes())
-def test_matmul_with_a_constant(left, kind, pair):
-    rng = np.random.default_rng(0)
-    constant_array = rng.uniform(-1, 1, pair[0] if left else pair[1])
-    constant = constant_array.tolist() if kind == "list" else constant_array
-    x = rng.uniform(-1, 1, pair[1] if left else pair[0])
-    if left:
-        check_op(lambda t: constant @ t, x, ref=lambda a: constant_array @ a)
-    else:
-        check_op(lambda t: t @ constant, x, ref=lambda a: a @ constant_array)
+# ---------------------------------------------------------------- gather, take_along_axis
+@st.composite
+def take_cases(draw):
+    shape = draw(shapes(min_dims=1, max_dims=3))
+    axis = draw(st.integers(-len(shape), len(shape) - 1))
+    picks = draw(st.integers(1, 4))
+    index_shape = [1 if draw(st.booleans()) else n for n in shape]
+    index_shape[axis] = picks
+    indices = draw(hnp.arrays(np.int64, tuple(index_shape),
+                              elements=st.integers(-shape[axis], shape[axis] - 1)))
+    return draw(arrays(shape)), indices, axis
 
 
-def test_matmul_error_names_both_shapes_and_inner_dims():
-    a, b = ag.Tensor(np.ones((3, 4))), ag.Tensor(np.ones((5, 2)))
-    with pytest.raises(ValueError) as raised:
-        a @ b
-    message = str(raised.value)
-    for part in ("matmul", "(3, 4)", "(5, 2)", "4", "5"):
-        assert part in message
-    assert "inner dimensions 4 and 5" in message
+@given(case=take_cases())
+def test_take_along_axis_repeats_add_up(case):
+    x, indices, axis = case
+    check_op(lambda t: ag.take_along_axis(t, indices, axis), x,
+             ref=lambda a: np.take_along_axis(a, indices, axis))
+    check_op(lambda t: np.take_along_axis(t, indices, axis), x,
+             ref=lambda a: np.take_along_axis(a, indices, axis))
 
 
-def test_matmul_batch_mismatch_names_shapes():
-    with pytest.raises(ValueError, match=r"matmul.*\(2, 3, 4\).*\(3, 4, 5\)"):
-        ag.Tensor(np.ones((2, 3, 4))) @ ag.Tensor(np.ones((3, 4, 5)))
-
-
-def test_matmul_rejects_0d():
-    with pytest.raises(ValueError, match=r"matmul.*\(\).*\(3,\)"):
-        ag.Tensor(2.0) @ ag.Tensor(np.ones(3))
+def test_gather_as_pytorch():
+    """torch.gather: out[i][j] = x[index[i][j]][j] (dim 0), of index's shape."""
+    x = np.array([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]])
+    index = np.array([[1, 0]])
+    out = check_op(lambda t: t.gather(0, index), x, ref=lambda a: a[index, np.arange(2)])
+    np.testing.assert_array_equal(out.data, [[4.0, 2.0]])
+    picked = check_op(lambda t: ag.gather(t, 1, np.array([[2], [0]])), x,
+                      ref=lambda a: a[[0, 1], [2, 0]].reshape(2, 1))
+    np.testing.assert_array_equal(picked.data, [[3.0], [4.0]])
+    with pytest.raises(TypeError, match="gather: indices must be integers"):
+        ag.gather(ag.Tensor(x), 0, np.array([[0.0]]))
