@@ -1,5 +1,7 @@
 """An independent check of forward values and gradients: NumPy reference functions and
-central finite differences in float64 (not ``ag.gradcheck``, which has tests of its own).
+central finite differences in float64 (not ``ag.gradcheck``, which has tests of its own),
+a softmax written out in NumPy, and the gradient at chosen points (for the documented
+values at a kink).
 
 For an op y = f(x₁, …, xₙ) and a fixed random cotangent w of y's shape, reverse mode gives
 ∂L/∂xₖ for L = Σ w ∘ y; the central difference of L along entry i of xₖ is
@@ -86,3 +88,16 @@ def check_second_order(fn: Callable, *arrays: np.ndarray, rtol: float = 1e-5,
         got = np.zeros_like(numeric) if h is None else h.data
         np.testing.assert_allclose(got, numeric, rtol=rtol, atol=atol,
                                    err_msg=f"Hessian-vector product of input {k}")
+
+
+def numpy_softmax(a: np.ndarray, axis: int) -> np.ndarray:
+    """softmax(a)ᵢ = e^(aᵢ − max a) / Σⱼ e^(aⱼ − max a) along ``axis``, in NumPy (S10)."""
+    e = np.exp(a - a.max(axis=axis, keepdims=True))
+    return e / e.sum(axis=axis, keepdims=True)
+
+
+def grad_of(fn, values):
+    """∂(Σ fn(t))/∂t at t = ``values``, by reverse mode."""
+    t = ag.Tensor(values, requires_grad=True)
+    fn(t).sum().backward()
+    return t.grad.data

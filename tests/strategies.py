@@ -72,6 +72,15 @@ def axes(draw, ndim: int):
 
 
 @st.composite
+def array_and_axis(draw, elements=None, min_side=1):
+    """A reduction's arguments: an array (``arrays`` unless ``elements`` is given), an
+    ``axis`` for it and a ``keepdims`` flag."""
+    shape = draw(shapes(min_side=min_side))
+    x = draw(elements(shape) if elements else arrays(shape))
+    return x, draw(axes(len(shape))), draw(st.booleans())
+
+
+@st.composite
 def reshape_targets(draw, shape: tuple[int, ...]) -> tuple[int, ...]:
     """A shape with the same number of entries (possibly with one -1)."""
     size = int(np.prod(shape))

@@ -1,4 +1,4 @@
-"""Trustworthy under misuse (issue 13, engine items): threads, the paused collector,
+"""The engine under misuse: threads, the paused collector,
 gradients that own their memory, version counters, hooks that change a gradient's shape,
 where's mask, and anomaly mode."""
 

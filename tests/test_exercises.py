@@ -1,4 +1,4 @@
-"""The exercise checkers (issue 12, item 6): a correct answer is "correct", and a subtly
+"""The exercise checkers: a correct answer is "correct", and a subtly
 wrong one is reported at the first place it differs — the layer and entry for δ (S13–S15),
 the case for the perceptron step (S4) and Novikoff's bound (S5), the input row for a gate
 (S1, S6), the entry of a fan-out gradient (S15)."""

@@ -1,4 +1,4 @@
-"""nn.export (issue 14): to_torch + verify and to_onnx round-trip our models.
+"""nn.export: to_torch + verify and to_onnx round-trip our models.
 
 Tests that need torch, onnx or onnxruntime skip, with the reason, where they are not
 installed (``pip install 'backprop-primer[export]'``). Expected values come from PyTorch,

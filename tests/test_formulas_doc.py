@@ -1,4 +1,4 @@
-"""docs/formulas.md resolves every S-number the project cites (issue 12, item 1).
+"""docs/formulas.md resolves every S-number the project cites.
 
 A citation is ``S`` and a number, alone or as a range (``S13–S16`` cites S13 … S16),
 in the source of ``autograd/``, ``nn/``, ``tests/`` and the cells of ``notebooks/``

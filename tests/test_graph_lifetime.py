@@ -1,4 +1,4 @@
-"""Graph lifetime (issue 9): after a plain backward a live output keeps no activations, as
+"""Graph lifetime: after a plain backward a live output keeps no activations, as
 in PyTorch; ``ag.retain_grads`` before backward keeps values, every δ and a record of the
 pass, which ``explain`` reads."""
 

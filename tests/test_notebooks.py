@@ -1,4 +1,4 @@
-"""Every notebook in notebooks/ runs top to bottom without an error (issue 6).
+"""Every notebook in notebooks/ runs top to bottom without an error.
 
 Each is executed in a fresh ``python3`` kernel with the repository on ``PYTHONPATH`` and a
 temporary working directory (files a notebook saves land there), and a line that carries

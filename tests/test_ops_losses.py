@@ -1,18 +1,20 @@
-"""Losses as PyTorch users call them: nll_loss, one_hot, cross_entropy with
-reduction="none", label_smoothing, probability targets and ignore_index, and
-reduction="none" for the other losses — values against NumPy written out, gradients
-against central differences, and against PyTorch where it is installed."""
+"""The fused cross-entropy op (S10) against NumPy and central differences (second
+derivatives too), and the losses as PyTorch users call them: nll_loss, one_hot,
+cross_entropy with reduction="none", label_smoothing, probability targets and
+ignore_index, and reduction="none" for the other losses — values against NumPy written
+out, gradients against central differences, and against PyTorch where it is installed."""
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
-from finite_differences import check_op
+from finite_differences import check_op, numpy_softmax
 from hypothesis import given
 from hypothesis import strategies as st
 from strategies import arrays
 
 import autograd as ag
+from autograd.ops.losses import cross_entropy
 from nn import functional as F
 
 
@@ -33,6 +35,46 @@ def logits_and_labels(draw, ignored=False):
     return z, labels
 
 
+# ---------------------------------------------------------------- the fused op
+@given(data=st.data(), n=st.integers(1, 5), classes=st.integers(1, 5),
+       reduction=st.sampled_from(["mean", "sum"]))
+def test_cross_entropy_equals_numpy_and_finite_differences(data, n, classes, reduction):
+    z = data.draw(arrays((n, classes)))
+    labels = np.array(data.draw(st.lists(st.integers(0, classes - 1), min_size=n, max_size=n)))
+
+    def numpy_loss(z):
+        losses = -np.log(numpy_softmax(z, 1)[np.arange(n), labels])
+        return losses.mean() if reduction == "mean" else losses.sum()
+
+    check_op(lambda z: cross_entropy(z, labels, reduction), z, ref=numpy_loss)
+
+
+def test_cross_entropy_gradient_is_softmax_minus_onehot_over_n():
+    z = ag.Tensor([[1.0, 2.0, 0.5], [0.0, -1.0, 3.0]], requires_grad=True)
+    cross_entropy(z, np.array([1, 2])).backward()
+    onehot = np.array([[0.0, 1.0, 0.0], [0.0, 0.0, 1.0]])
+    np.testing.assert_allclose(z.grad.data, (numpy_softmax(z.data, 1) - onehot) / 2)  # S10
+
+
+def test_cross_entropy_second_derivatives_equal_finite_differences():
+    rng = np.random.default_rng(4)
+    z = ag.Tensor(rng.normal(size=(3, 4)), requires_grad=True)
+    labels = np.array([0, 3, 1])
+
+    def gradient(z):
+        return ag.grad(cross_entropy(z, labels) * 3.0, z, create_graph=True)[0] ** 2
+
+    assert ag.gradcheck(gradient, [z])
+
+
+def test_nn_cross_entropy_is_one_node_that_says_what_it_is_made_of():
+    import nn.functional as F
+    z = ag.Tensor(np.ones((2, 3)), requires_grad=True)
+    (step,) = ag.explain(F.cross_entropy(z, [0, 2])).steps
+    assert step.op == "cross_entropy" and "softmax" in step.formula and "S10" in step.formula
+
+
+# ---------------------------------------------------------------- options, as PyTorch
 @given(pair=logits_and_labels(), smoothing=st.sampled_from([0.0, 0.1, 0.5, 1.0]))
 def test_cross_entropy_none_and_label_smoothing_per_row(pair, smoothing):
     z, c = pair

@@ -1,13 +1,16 @@
-"""Shape ops: reshape, transpose, .T, flatten, squeeze, expand_dims/unsqueeze, concatenate,
-stack. Forward equals NumPy, gradients equal central differences; errors name shapes."""
+"""Shape ops: reshape, transpose, .T, .t(), flatten, squeeze, expand_dims/unsqueeze,
+expand/broadcast_to, permute, swapaxes, concatenate, stack, and the cast astype. Forward
+equals NumPy, gradients equal central differences (second derivatives too); errors name
+the shapes; transpose(None) and transpose of two axes as NumPy."""
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
-from finite_differences import check_op
+from finite_differences import check_op, check_second_order
 from hypothesis import given
 from hypothesis import strategies as st
+from hypothesis.extra import numpy as hnp
 from strategies import arrays, reshape_targets, shapes
 
 import autograd as ag
@@ -89,6 +92,63 @@ def test_concatenate_mixes_tensors_and_constants():
     np.testing.assert_array_equal(x.grad.data, [3.0, 4.0])
 
 
+@given(data=st.data(), shape=shapes(max_dims=3))
+def test_expand_and_broadcast_to(data, shape):
+    x = data.draw(arrays(shape))
+    target = data.draw(hnp.broadcastable_shapes(shape, max_dims=3, max_side=3).map(
+        lambda s: np.broadcast_shapes(s, shape)))
+    check_op(lambda t: ag.broadcast_to(t, target), x, ref=lambda a: np.broadcast_to(a, target))
+    kept = tuple(-1 if i >= len(target) - len(shape) and n == shape[i - len(target) + len(shape)]
+                 else n for i, n in enumerate(target))
+    check_op(lambda t: t.expand(*kept), x, ref=lambda a: np.broadcast_to(a, target))
+
+
+@given(data=st.data(), shape=shapes(min_dims=1, max_dims=4))
+def test_permute_and_swapaxes(data, shape):
+    x = data.draw(arrays(shape))
+    order = data.draw(st.permutations(range(len(shape))))
+    check_op(lambda t: t.permute(*order), x, ref=lambda a: np.transpose(a, order))
+    check_op(lambda t: ag.permute(t, order), x, ref=lambda a: np.transpose(a, order))
+    first, second = data.draw(st.integers(0, len(shape) - 1)), data.draw(
+        st.integers(-len(shape), len(shape) - 1))
+    check_op(lambda t: t.swapaxes(first, second), x,
+             ref=lambda a: np.swapaxes(a, first, second))
+
+
+def test_t_transposes_matrices_only():
+    x = np.arange(6.0).reshape(2, 3)
+    check_op(lambda t: t.t(), x, ref=lambda a: a.T)
+    assert ag.Tensor([1.0, 2.0]).t().shape == (2,)
+    with pytest.raises(ValueError, match=r"t: expects a tensor of at most 2 dimensions.*"
+                                         r"\(2, 3, 4\)"):
+        ag.zeros(2, 3, 4).t()
+
+
+def test_second_derivatives_through_shape_ops():
+    x = np.array([[0.5, -1.2, 0.8], [1.1, 0.3, -0.7]])
+    check_second_order(lambda t: t.permute(1, 0).sin() * t.expand(2, 2, 3).sum(axis=0).T, x)
+    check_second_order(lambda t: t.gather(1, np.array([[2, 2], [0, 1]])).exp(), x)
+
+
+# ---------------------------------------------------------------- casts
+@given(x=arrays(shapes()))
+def test_astype_float32_round_trip(x):
+    t = ag.Tensor(x, requires_grad=True)
+    y = t.astype(np.float32)
+    assert y.dtype == np.float32
+    np.testing.assert_array_equal(y.data, x.astype(np.float32))
+    (y * 3.0).sum().backward()
+    assert t.grad.dtype == np.float64
+    np.testing.assert_array_equal(t.grad.data, np.full(x.shape, 3.0))
+
+
+def test_astype_to_int_leaves_the_graph():
+    y = ag.Tensor([1.7, -2.2], requires_grad=True).astype(np.int64)
+    assert y.dtype == np.int64 and not y.requires_grad and y.grad_fn is None
+    np.testing.assert_array_equal(y.data, [1, -2])
+
+
+# ---------------------------------------------------------------- errors and edge rules
 def test_reshape_error_names_shapes():
     with pytest.raises(ValueError, match=r"reshape.*\(2, 3\).*\(4, 2\)"):
         ag.Tensor(np.ones((2, 3))).reshape(4, 2)
@@ -122,3 +182,25 @@ def test_concatenate_with_axis_none_joins_flattened_like_numpy():
     a, b = np.arange(6.0).reshape(2, 3), np.arange(4.0)
     check_op(lambda x, y: ag.concatenate([x, y], axis=None), a, b,
              ref=lambda x, y: np.concatenate([x, y], axis=None))
+
+
+def test_transpose_none_reverses_the_axes():
+    x = ag.zeros(2, 3, 4)
+    assert x.transpose(None).shape == (4, 3, 2) == x.transpose().shape
+    assert np.transpose(x, None).shape == (4, 3, 2)
+
+
+def test_transpose_of_two_axes_points_to_swapaxes():
+    with pytest.raises(ValueError, match=r"not a permutation.*use swapaxes"):
+        ag.zeros(2, 3, 4).transpose(1, 2)
+    with pytest.raises(ValueError, match="not a permutation"):
+        ag.zeros(2, 3).transpose(0, 5)  # used to wrap around to axis 1
+
+
+def test_expand_dims_takes_a_tuple_as_numpy():
+    x = ag.Tensor([[1.0, 2.0]])
+    assert x.expand_dims((0, 3)).shape == np.expand_dims(x.data, (0, 3)).shape
+    with pytest.raises(ValueError, match=r"expand_dims: axis \(0, 0\) names the same axis"):
+        x.expand_dims((0, 0))
+    with pytest.raises(TypeError, match="expand_dims: axis must be an int or a tuple"):
+        x.expand_dims(1.5)

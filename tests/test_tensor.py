@@ -1,4 +1,5 @@
-"""Tensor construction, dtype rules, attributes, repr, NumPy interop and constructors."""
+"""Tensor construction (and the data it refuses), dtype rules, attributes, repr, NumPy interop
+and constructors."""
 
 from __future__ import annotations
 
@@ -170,3 +171,39 @@ def test_arange_as_numpy():
     np.testing.assert_array_equal(ag.arange(5).data, np.arange(5))
     np.testing.assert_array_equal(ag.arange(0.0, 1.0, 0.25).data, np.arange(0.0, 1.0, 0.25))
     assert ag.arange(3.0, requires_grad=True).requires_grad
+
+
+@pytest.mark.parametrize("data, pattern", [
+    (None, r"Tensor: data must be numbers or booleans, got None"),
+    ("abc", r"Tensor: data must be numbers or booleans, got 'abc' \(str\)"),
+    (["1", "2"], r"Tensor: data must be numbers.*dtype <U1"),
+    ({"a": 1}, r"Tensor: data must be numbers.*\(dict\)"),
+])
+def test_non_numeric_data_is_refused(data, pattern):
+    with pytest.raises(TypeError, match=pattern):
+        ag.Tensor(data)
+
+
+def test_ragged_lists_name_the_tensor():
+    with pytest.raises(ValueError, match=r"Tensor: cannot make an array of numbers"):
+        ag.Tensor([[1.0, 2.0], [3.0]])
+
+
+def test_constructors_like_pytorch():
+    base = ag.Tensor(np.ones((2, 3), dtype=np.float32))
+    for made, value in ((ag.zeros_like(base), 0.0), (ag.ones_like(base), 1.0),
+                        (ag.full_like(base, 2.5), 2.5)):
+        assert made.shape == (2, 3) and made.dtype == np.float32
+        np.testing.assert_array_equal(made.data, np.full((2, 3), value))
+    assert ag.full((2,), 1.5).dtype == ag.get_default_dtype()
+    assert ag.full((2,), 3).dtype == np.int64
+    np.testing.assert_array_equal(ag.eye(3).data, np.eye(3))
+    assert ag.eye(2, 3, dtype=ag.float32).dtype == np.float32
+    np.testing.assert_allclose(ag.linspace(0, 1, 5).data, [0, 0.25, 0.5, 0.75, 1])
+    assert ag.arange(0, 1, 0.5, dtype=ag.float32).dtype == np.float32
+    ag.manual_seed(3)
+    first = ag.rand(4, 2, requires_grad=True)
+    ag.manual_seed(3)
+    assert first.requires_grad and np.array_equal(first.data, ag.rand((4, 2)).data)
+    assert np.all((first.data >= 0) & (first.data < 1))
+    assert ag.zeros(2, dtype=ag.float64).dtype == np.float64 and ag.int64 is np.int64

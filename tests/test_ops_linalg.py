@@ -1,5 +1,6 @@
-"""Indexing (basic, integer arrays with repeats, boolean masks) and the matrix product:
-forward equals NumPy, gradients equal central differences; errors name the shapes."""
+"""The matrix product and the fused linear map u = x Wᵀ + b (S11): forward equals NumPy,
+gradients equal central differences (second derivatives too), constants on either side;
+errors name both shapes."""
 
 from __future__ import annotations
 
@@ -10,42 +11,10 @@ import pytest
 from finite_differences import check_op
 from hypothesis import given
 from hypothesis import strategies as st
-from strategies import arrays, index_expressions, matmul_shapes, shapes
+from strategies import arrays, matmul_shapes, shapes
 
 import autograd as ag
-
-
-@given(data=st.data(), shape=shapes())
-def test_getitem(data, shape):
-    index = data.draw(index_expressions(shape))
-    x = data.draw(arrays(shape))
-    check_op(lambda a: a[index], x)
-
-
-def test_repeated_indices_accumulate_like_add_at():
-    x = ag.Tensor(np.arange(4.0), requires_grad=True)
-    index = np.array([0, 2, 0, 0, -1, 3])
-    x[index].backward(np.array([1.0, 2.0, 3.0, 4.0, 5.0, 6.0]))
-    expected = np.zeros(4)
-    np.add.at(expected, index, [1.0, 2.0, 3.0, 4.0, 5.0, 6.0])
-    np.testing.assert_array_equal(x.grad.data, expected)
-    np.testing.assert_array_equal(expected, [8.0, 0.0, 2.0, 11.0])
-
-
-def test_index_given_as_list_tensor_and_tuple_of_lists():
-    x = ag.Tensor(np.arange(12.0).reshape(3, 4), requires_grad=True)
-    rows = [2, 0, 2]
-    np.testing.assert_array_equal(x[rows].data, x.data[np.array(rows)])
-    np.testing.assert_array_equal(x[ag.Tensor(np.array(rows))].data, x.data[np.array(rows)])
-    x[[0, 0], [1, 1]].sum().backward()
-    expected = np.zeros((3, 4))
-    expected[0, 1] = 2.0
-    np.testing.assert_array_equal(x.grad.data, expected)
-
-
-def test_index_out_of_range_names_shape():
-    with pytest.raises(IndexError, match=r"getitem.*\(3,\)"):
-        ag.Tensor(np.ones(3))[5]
+from autograd.ops import linear
 
 
 @given(data=st.data(), pair=matmul_shapes())
@@ -87,3 +56,34 @@ def test_matmul_batch_mismatch_names_shapes():
 def test_matmul_rejects_0d():
     with pytest.raises(ValueError, match=r"matmul.*\(\).*\(3,\)"):
         ag.Tensor(2.0) @ ag.Tensor(np.ones(3))
+
+
+# ---------------------------------------------------------------- linear
+@given(data=st.data(), batch=shapes(min_dims=0, max_dims=2, max_side=3),
+       n_in=st.integers(1, 4), n_out=st.integers(1, 4), bias=st.booleans())
+def test_linear_equals_x_times_w_transposed_plus_b(data, batch, n_in, n_out, bias):
+    x = data.draw(arrays((*batch, n_in)))
+    w = data.draw(arrays((n_out, n_in)))
+    if bias:
+        b = data.draw(arrays((n_out,)))
+        check_op(linear, x, w, b, ref=lambda x, w, b: x @ w.T + b)
+    else:
+        check_op(lambda x, w: linear(x, w), x, w, ref=lambda x, w: x @ w.T)
+
+
+def test_linear_second_derivatives_equal_finite_differences():
+    rng = np.random.default_rng(3)
+    x = ag.Tensor(rng.normal(size=(4, 3)))
+    w = ag.Tensor(rng.normal(size=(2, 3)), requires_grad=True)
+    b = ag.Tensor(rng.normal(size=2), requires_grad=True)
+
+    def weight_gradient(w, b):
+        loss = (linear(x, w, b).tanh() ** 2).sum()
+        return ag.grad(loss, [w, b], create_graph=True)[0]
+
+    assert ag.gradcheck(weight_gradient, [w, b])
+
+
+def test_linear_error_names_both_shapes():
+    with pytest.raises(ValueError, match=r"linear.*\(2, 3\).*\(4, 5\)"):
+        linear(ag.Tensor(np.ones((4, 5))), ag.Tensor(np.ones((2, 3))))
