@@ -2,7 +2,6 @@
 real rendering with the `dot` program, and drawing never changing a graph or gradient."""
 
 import re
-import shutil
 import xml.etree.ElementTree as ET
 
 import graphviz
@@ -15,8 +14,9 @@ from hypothesis.extra.numpy import arrays
 
 import autograd as ag
 import nn
-from autograd import function
+from autograd import function, rendering
 from autograd.record import retain_grads
+from autograd.rendering import dot_program
 from autograd.scopes import active_recorder, record_modules
 from autograd.viz import GraphvizNotFound
 
@@ -252,8 +252,8 @@ def test_recorder_is_reset_after_an_error_and_restores_the_previous_one():
         assert active_recorder() is outer
 
 
-@pytest.mark.skipif(shutil.which("dot") is None,
-                    reason="rendering needs the Graphviz 'dot' program")
+@pytest.mark.skipif(dot_program() is None,
+                    reason="rendering needs Graphviz's 'dot' program or graphviz-pure")
 def test_svg_and_png_are_rendered_and_the_svg_has_the_node_titles(tmp_path):
     x = ag.Tensor([1.0, 2.0], requires_grad=True, name="x")
     y = ((x + x) * x).sum()
@@ -271,8 +271,9 @@ def test_svg_and_png_are_rendered_and_the_svg_has_the_node_titles(tmp_path):
 def test_without_dot_the_source_remains_and_rendering_says_how_to_install(monkeypatch, tmp_path):
     drawing = ag.draw(ag.Tensor([1.0], requires_grad=True) * 2)
     monkeypatch.setenv("PATH", str(tmp_path))  # no `dot` there
+    monkeypatch.setattr(rendering, "_graphviz_pure", lambda: None)  # nor graphviz-pure
     assert drawing.source.startswith('digraph "computation graph"')
-    with pytest.raises(GraphvizNotFound, match="apt-get install graphviz") as error:
+    with pytest.raises(GraphvizNotFound, match="pip install graphviz-pure") as error:
         drawing.render(tmp_path / "g", format="svg")
     assert isinstance(error.value, graphviz.ExecutableNotFound)
     with pytest.raises(GraphvizNotFound):
