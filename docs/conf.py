@@ -26,6 +26,9 @@ extensions = [
     "docstrings",               # ... as this project writes them (prose after lists, |x|)
     "op_formulas",              # each op's formula string, in the API and as a table
     "repo_links",               # repository-relative links (../nn/x.py) read on the site
+    "sphinx.ext.mathjax",
+    "sphinx-mathjax-offline",   # MathJax served from the built site, not a CDN
+    "offline",                  # the build fails if a page would load from the network
 ]
 
 root_doc = "index"

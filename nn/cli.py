@@ -230,10 +230,11 @@ def cmd_graph(args: argparse.Namespace) -> None:
     else:
         try:
             out.write_bytes(graph.pipe(format=fmt))
-        except graphviz.ExecutableNotFound:
-            raise OSError("rendering needs the Graphviz 'dot' program (apt-get install "
-                          "graphviz, brew install graphviz); .dot/.gv output works without"
-                          ) from None
+        except graphviz.ExecutableNotFound as error:
+            raise OSError(f"{error}; .dot/.gv output works without either") from None
+        except graphviz.CalledProcessError as error:  # graphviz-pure writes no PDF
+            raise OSError(f"{error.cmd[0]} cannot write {out.name}: "
+                          f"{error.stderr.decode(errors='replace').strip()}") from None
     print(f"wrote {out}")
 
 

@@ -1,8 +1,8 @@
 """Pictures of networks: a model's layer diagram, and its computation graph after backward.
 
 Each returns a ``graphviz.Digraph`` (it shows itself in Jupyter;
-``.render(path, format="svg")`` writes a file when the Graphviz ``dot`` program is
-installed; ``.source`` is the DOT text).
+``.render(path, format="svg")`` writes a file through Graphviz's ``dot`` or, without it,
+graphviz-pure; ``.source`` is the DOT text).
 """
 
 from __future__ import annotations

@@ -15,11 +15,12 @@ from test_viz import build, expressions
 import autograd as ag
 import nn
 from autograd.show.draw import format_values
+from autograd.show.rendering import dot_program
 from nn import functional as F
 from nn.naming import document_names
 
 needs_dot = pytest.mark.skipif(
-    __import__("shutil").which("dot") is None, reason="needs the Graphviz 'dot' program")
+    dot_program() is None, reason="needs Graphviz's 'dot' program or graphviz-pure")
 pytestmark = needs_dot
 
 

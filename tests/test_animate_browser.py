@@ -17,6 +17,7 @@ import pytest
 
 import autograd as ag
 import nn
+from autograd.show.rendering import dot_program
 from nn import functional as F
 from nn.naming import document_names
 
@@ -28,7 +29,8 @@ pytestmark = [
     pytest.mark.skipif(CHROMIUM is None or DRIVER is None,
                        reason="needs Chromium and chromedriver (apt-get install chromium "
                               "chromium-driver)"),
-    pytest.mark.skipif(shutil.which("dot") is None, reason="needs the Graphviz 'dot' program"),
+    pytest.mark.skipif(dot_program() is None,
+                       reason="needs Graphviz's 'dot' program or graphviz-pure"),
 ]
 # The machine may have no network: these flags keep Chromium from trying to reach one.
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",

@@ -2,7 +2,6 @@
 
 import json
 import os
-import shutil
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
@@ -11,6 +10,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from autograd.show.rendering import dot_program
 from nn.cli import main
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -90,8 +90,8 @@ def test_help_lists_the_commands(capsys):
     assert all(command in out for command in ("demo", "train", "eval", "graph"))
 
 
-NEEDS_DOT = pytest.mark.skipif(shutil.which("dot") is None,
-                               reason="rendering SVG needs the Graphviz 'dot' program")
+NEEDS_DOT = pytest.mark.skipif(dot_program() is None,
+                               reason="rendering SVG needs Graphviz's 'dot' or graphviz-pure")
 
 
 @pytest.mark.parametrize("suffix", [pytest.param("svg", marks=NEEDS_DOT), "dot"])

@@ -59,3 +59,30 @@ def test_repository_links_become_site_links_or_text():
     source = "[S1](../docs/formulas.md#s1) [02](02_y.ipynb) [tests](../tests/test_x.py)"
     assert repo_links.rewrite(source, written, shown, DOCS) == (
         "[S1](../formulas.md#s1) [02](02_y.ipynb) tests")
+
+
+def test_the_offline_check_names_every_address_a_page_would_fetch():
+    pytest.importorskip("sphinx", reason="Sphinx is not installed (docs extra)")
+    import offline
+    page = """<html><head>
+      <script defer src="https://cdn.jsdelivr.net/npm/mathjax@4/tex-mml-chtml.js"></script>
+      <script src="_static/mathjax/tex-chtml.js"></script>
+      <link rel="stylesheet" href="//fonts.googleapis.com/css?family=Lato">
+      <link rel="preload" as="font" href="http://example.org/f.woff2">
+      <link rel="stylesheet" href="_static/pygments.css">
+      <link rel="canonical" href="https://example.org/page.html">
+      <style>@import "https://example.org/a.css";
+             @font-face { src: url('https://example.org/b.woff') }
+             .x { background: url(_static/file.png) }</style>
+    </head><body><a href="https://example.org">a link is followed, not fetched</a>
+      <span style="background: url( http://example.org/c.png )">x</span></body></html>"""
+    assert offline.remote_loads(page) == [
+        "script https://cdn.jsdelivr.net/npm/mathjax@4/tex-mml-chtml.js",
+        "link rel=stylesheet //fonts.googleapis.com/css?family=Lato",
+        "link rel=preload http://example.org/f.woff2",
+        "CSS url https://example.org/a.css",
+        "CSS url https://example.org/b.woff",
+        "CSS url http://example.org/c.png",
+    ]
+    assert offline.remote_loads('<script src="mathjax/tex-chtml.js"></script>') == []
+

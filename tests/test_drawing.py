@@ -4,7 +4,6 @@ as Tensor methods), loss_formula, and tooltips with every value."""
 
 import functools
 import re
-import shutil
 import xml.etree.ElementTree as ET
 
 import numpy as np
@@ -15,13 +14,14 @@ from hypothesis import strategies as st
 
 import autograd as ag
 import nn
+from autograd.show.rendering import dot_program
 from nn import backprop as bp
 from nn import functional as F
 from nn.cli import main
 from nn.drawing import draw_graph, draw_model, loss_formula, loss_graph
 
-needs_dot = pytest.mark.skipif(shutil.which("dot") is None,
-                               reason="rendering needs the Graphviz 'dot' program")
+needs_dot = pytest.mark.skipif(dot_program() is None,
+                               reason="rendering needs Graphviz's 'dot' program or graphviz-pure")
 half_sum = functools.partial(F.mse_loss, reduction="half_sum")
 
 

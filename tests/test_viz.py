@@ -2,7 +2,6 @@
 real rendering with the `dot` program, and drawing never changing a graph or gradient."""
 
 import re
-import shutil
 import xml.etree.ElementTree as ET
 
 import graphviz
@@ -18,7 +17,9 @@ import nn
 from autograd import hooks
 from autograd.record import retain_grads
 from autograd.scopes import active_recorder, record_modules
+from autograd.show import rendering
 from autograd.show.draw import GraphvizNotFound
+from autograd.show.rendering import dot_program
 
 
 def reachable(outputs):
@@ -252,8 +253,8 @@ def test_recorder_is_reset_after_an_error_and_restores_the_previous_one():
         assert active_recorder() is outer
 
 
-@pytest.mark.skipif(shutil.which("dot") is None,
-                    reason="rendering needs the Graphviz 'dot' program")
+@pytest.mark.skipif(dot_program() is None,
+                    reason="rendering needs Graphviz's 'dot' program or graphviz-pure")
 def test_svg_and_png_are_rendered_and_the_svg_has_the_node_titles(tmp_path):
     x = ag.Tensor([1.0, 2.0], requires_grad=True, name="x")
     y = ((x + x) * x).sum()
@@ -271,8 +272,9 @@ def test_svg_and_png_are_rendered_and_the_svg_has_the_node_titles(tmp_path):
 def test_without_dot_the_source_remains_and_rendering_says_how_to_install(monkeypatch, tmp_path):
     drawing = ag.draw(ag.Tensor([1.0], requires_grad=True) * 2)
     monkeypatch.setenv("PATH", str(tmp_path))  # no `dot` there
+    monkeypatch.setattr(rendering, "_graphviz_pure", lambda: None)  # nor graphviz-pure
     assert drawing.source.startswith('digraph "computation graph"')
-    with pytest.raises(GraphvizNotFound, match="apt-get install graphviz") as error:
+    with pytest.raises(GraphvizNotFound, match="pip install graphviz-pure") as error:
         drawing.render(tmp_path / "g", format="svg")
     assert isinstance(error.value, graphviz.ExecutableNotFound)
     with pytest.raises(GraphvizNotFound):

@@ -157,8 +157,8 @@ def draw(tensors: Tensor | Sequence[Tensor], show_data: bool = True, show_grad: 
     labelled ``layers.0: Linear(3→4)``), with each module's parameters.
 
     Displays itself in Jupyter; ``.render(path, format="svg")`` writes a file. Rendering
-    needs the Graphviz ``dot`` program and raises ``GraphvizNotFound`` (saying how to
-    install it) without it; ``.source`` is the DOT text in any case.
+    runs Graphviz's ``dot``, else graphviz-pure, and raises ``GraphvizNotFound`` (saying
+    how to install one) without either; ``.source`` is the DOT text in any case.
     """
     if max_ops is not None and max_ops < 0:
         raise ValueError(f"draw: max_ops must be None or ≥ 0, got {max_ops}")
