@@ -24,6 +24,7 @@ from autograd.rendering import GraphvizNotFound as GraphvizNotFound  # re-export
 from autograd.rendering import digraph
 from autograd.scopes import ModuleScope
 from autograd.tensor import Tensor
+from autograd.text import visible
 from autograd.viz_values import SMALL as SMALL  # re-exported
 from autograd.viz_values import _html, dot_lines, full_values, values_html
 from autograd.viz_values import format_values as format_values  # re-exported
@@ -94,16 +95,18 @@ def walk(outputs: Sequence[Tensor]) -> GraphView:
 
 def tensor_labels(view: GraphView, names: dict[str, Tensor] | None = None) -> dict[int, str]:
     """A name per tensor: from ``names``, else ``tensor.name``, else the parameter's
-    dotted name in a recorded module, else ``t1, t2, …`` in forward order."""
-    labels = {tensor_key(t): name for name, t in (names or {}).items()}
+    dotted name in a recorded module, else ``t1, t2, …`` in forward order; control
+    characters written visibly (``autograd.text.visible``)."""
+    labels = {tensor_key(t): visible(name) for name, t in (names or {}).items()}
     for key, t in view.tensors.items():
         if key not in labels and t.name:
-            labels[key] = t.name
+            labels[key] = visible(t.name)
     for node in view.ops:
         if isinstance(node.scope, ModuleScope):
             for scope in node.scope.chain():
                 for name, p in scope.parameters:
-                    labels.setdefault(id(p), f"{scope.path}.{name}" if scope.path else name)
+                    labels.setdefault(id(p), visible(f"{scope.path}.{name}" if scope.path
+                                                     else name))
     # numbered from the inputs towards the outputs (reversed breadth-first order)
     keys = [k for node in reversed(view.ops) for k in [*dict(view.uses[id(node)]), id(node)]]
     counter = 0
