@@ -42,6 +42,7 @@ def save(obj: HasState, path: str | bytes | os.PathLike) -> None:
     previous file untouched and removes the temporary file; temporary files that a killed
     process left beside ``path`` are removed by the next successful save.
     """
+    _check_has_state("save", obj, "state_dict")
     path = file_path("save", path)
     if path.endswith(("/", os.sep)) or os.path.isdir(path):
         raise IsADirectoryError(f"save: {path!r} is a folder; give a file path such as "
@@ -212,5 +213,12 @@ def load(obj: HasState, path: str | bytes | os.PathLike) -> HasState:
     ``obj``'s dtype) raises ``ValueError``. In every failing case ``obj`` is unchanged.
     Returns ``obj``.
     """
+    _check_has_state("load", obj, "load_state_dict")
     obj.load_state_dict(read_arrays(path))
     return obj
+
+
+def _check_has_state(op: str, obj: Any, method: str) -> None:
+    if not callable(getattr(obj, method, None)):
+        raise TypeError(f"{op}: expected a Module or an Optimizer (an object with "
+                        f"{method}()), got {shown(obj)}")
