@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from autograd.function import Function
 from autograd.scopes import ModuleScope
 from autograd.tensor import Tensor, stand_in
+from autograd.text import visible
 
 
 def topological_order(roots: Sequence[Function]) -> list[Function]:
@@ -141,16 +142,18 @@ def walk(outputs: Sequence[Tensor]) -> GraphView:
 
 def tensor_labels(view: GraphView, names: dict[str, Tensor] | None = None) -> dict[int, str]:
     """A name per tensor: from ``names``, else ``tensor.name``, else the parameter's
-    dotted name in a recorded module, else ``t1, t2, …`` in forward order."""
-    labels = {tensor_key(t): name for name, t in (names or {}).items()}
+    dotted name in a recorded module, else ``t1, t2, …`` in forward order; control
+    characters written visibly (``autograd.text.visible``)."""
+    labels = {tensor_key(t): visible(name) for name, t in (names or {}).items()}
     for key, t in view.tensors.items():
         if key not in labels and t.name:
-            labels[key] = t.name
+            labels[key] = visible(t.name)
     for node in view.ops:
         if isinstance(node.scope, ModuleScope):
             for scope in node.scope.chain():
                 for name, p in scope.parameters:
-                    labels.setdefault(id(p), f"{scope.path}.{name}" if scope.path else name)
+                    labels.setdefault(id(p), visible(f"{scope.path}.{name}" if scope.path
+                                                     else name))
     # numbered from the inputs towards the outputs (reversed breadth-first order)
     keys = [k for node in reversed(view.ops) for k in [*dict(view.uses[id(node)]), id(node)]]
     counter = 0

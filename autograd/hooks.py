@@ -36,14 +36,16 @@ def run_tensor_hooks(owner: Any, grad: Any, create_graph: bool) -> Any:
         replaced = hook(tensor)
         if replaced is None:
             continue
-        what = (f"hook {getattr(hook, '__name__', type(hook).__name__)!r} on the "
+        what = (f"backward: hook {getattr(hook, '__name__', type(hook).__name__)} on the "
                 f"{'leaf' if isinstance(owner, Tensor) else owner.name} tensor")
         if not isinstance(replaced, Tensor):
             try:
                 replaced = Tensor(replaced)
             except (TypeError, ValueError):
-                raise TypeError(f"{what} returned {type(replaced).__name__}; a hook "
-                                "returns None or a gradient of the gradient's shape") from None
+                shown_value = repr(replaced)[:40]
+                raise TypeError(f"{what} returned {shown_value} ({type(replaced).__name__}); "
+                                f"a hook returns None or a gradient of shape {tensor.shape}"
+                                ) from None
         if replaced.shape != tensor.shape:
             raise RuntimeError(
                 f"{what}: returned a gradient of shape {replaced.shape}, but the "

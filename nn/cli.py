@@ -31,7 +31,7 @@ from nn import data
 from nn import functional as F
 from nn.mlp import MLP
 from nn.optim import SGD, Adam
-from nn.serialization import load, save
+from nn.serialization import load, open_regular, save
 from nn.train import evaluate, fit
 
 TEST_SIZE = 0.25
@@ -163,12 +163,19 @@ def cmd_train(args: argparse.Namespace) -> None:
         print(f"saved {path} and {sidecar(path)}")
 
 
+#: Each sidecar field's JSON type, as Python reads it (an int is a JSON number without a
+#: fraction; a bool, though an int in Python, is not one).
+SIDECAR_TYPES = {"sizes": list, "activation": str, "data": str, "data_seed": int}
+
+
 def _saved_meta(path: Path) -> dict[str, Any]:
-    """The sidecar of ``path`` checked entry by entry ({} when there is none)."""
+    """The sidecar of ``path`` checked entry by entry ({} when there is none): each field
+    of its JSON type first, then of its allowed values. Only a regular file is read."""
     if not path.exists():
         raise OSError(f"no model file {path}")
     try:
-        meta = json.loads(sidecar(path).read_text())
+        with open_regular("eval", str(sidecar(path))) as file:
+            meta = json.loads(file.read().decode("utf-8"))
     except FileNotFoundError:
         return {}
     except (json.JSONDecodeError, UnicodeDecodeError) as error:
@@ -176,7 +183,12 @@ def _saved_meta(path: Path) -> dict[str, Any]:
     if not isinstance(meta, dict):
         raise ValueError(f"{sidecar(path)}: expected a JSON object with sizes, activation, "
                          f"data and data_seed, got {type(meta).__name__}")
-    problems = []
+    problems = [f"{key} must be {_JSON_NAMES[kind]}, got {meta[key]!r}"
+                for key, kind in SIDECAR_TYPES.items()
+                if key in meta and (not isinstance(meta[key], kind)
+                                    or isinstance(meta[key], bool))]
+    if problems:
+        raise ValueError(f"{sidecar(path)}: " + "; ".join(problems))
     if "sizes" in meta:
         try:
             check_sizes(meta["sizes"])
@@ -185,12 +197,14 @@ def _saved_meta(path: Path) -> dict[str, Any]:
     for key, valid in (("data", DATASETS), ("activation", ACTIVATIONS)):
         if key in meta and meta[key] not in valid:
             problems.append(f"{key} must be one of {', '.join(valid)}, got {meta[key]!r}")
-    seed = meta.get("data_seed", 0)
-    if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
-        problems.append(f"data_seed must be an integer >= 0, got {seed!r}")
+    if meta.get("data_seed", 0) < 0:
+        problems.append(f"data_seed must be an integer >= 0, got {meta['data_seed']!r}")
     if problems:
         raise ValueError(f"{sidecar(path)}: " + "; ".join(problems))
     return meta
+
+
+_JSON_NAMES = {list: "a list (JSON array)", str: "a string", int: "an integer"}
 
 
 def cmd_eval(args: argparse.Namespace) -> None:

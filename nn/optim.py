@@ -45,7 +45,11 @@ class Optimizer:
     def __init__(self, params: Iterable[Any], defaults: dict[str, Any]) -> None:
         op = type(self).__name__
         self.defaults = self.check_options(op, defaults)
-        given = list(params) if not isinstance(params, Tensor) else [params]
+        try:
+            given = list(params) if not isinstance(params, Tensor) else [params]
+        except TypeError:
+            raise TypeError(f"{op}: params must be an iterable of Tensors or of parameter "
+                            f"groups, got {shown(params)}") from None
         groups = given if given and isinstance(given[0], Mapping) else [{"params": given}]
         self.param_groups: list[dict[str, Any]] = []
         seen: set[int] = set()

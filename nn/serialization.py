@@ -8,11 +8,14 @@ import glob
 import math
 import os
 import secrets
+import stat
 import zipfile
 import zlib
-from typing import Any, Protocol
+from typing import Any, BinaryIO, Protocol
 
 import numpy as np
+
+from autograd.errors import shown
 
 #: Deflate's largest compression ratio (zlib's technical notes): a compressed member
 #: can unpack to at most this many times its stored size.
@@ -26,7 +29,7 @@ class HasState(Protocol):
     def load_state_dict(self, state: Any) -> Any: ...
 
 
-def save(obj: HasState, path: str | os.PathLike) -> None:
+def save(obj: HasState, path: str | bytes | os.PathLike) -> None:
     """Write ``obj.state_dict()`` — a Module's parameters or an Optimizer's state — to
     ``path`` as an ``.npz`` archive.
 
@@ -39,7 +42,8 @@ def save(obj: HasState, path: str | os.PathLike) -> None:
     previous file untouched and removes the temporary file; temporary files that a killed
     process left beside ``path`` are removed by the next successful save.
     """
-    path = os.fspath(path)
+    _check_has_state("save", obj, "state_dict")
+    path = file_path("save", path)
     if path.endswith(("/", os.sep)) or os.path.isdir(path):
         raise IsADirectoryError(f"save: {path!r} is a folder; give a file path such as "
                                 f"{os.path.join(path, 'model.npz')!r}")
@@ -101,36 +105,77 @@ def _running(pid: int) -> bool:
     return True
 
 
-def read_arrays(path: str | os.PathLike) -> dict[str, np.ndarray]:
+def file_path(op: str, path: Any) -> str:
+    """``path`` (a ``str``, ``bytes`` or ``os.PathLike``, as ``open`` and ``np.load`` take)
+    as a ``str``; anything else is a ``TypeError`` naming ``op``."""
+    try:
+        return os.fsdecode(path)
+    except TypeError:
+        raise TypeError(f"{op}: path must be a str, bytes or os.PathLike, got {shown(path)}"
+                        ) from None
+
+
+#: What a file that is not a regular one is, by its ``stat`` mode.
+_FILE_KINDS = ((stat.S_ISDIR, "a folder"), (stat.S_ISFIFO, "a FIFO (named pipe)"),
+               (stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device"),
+               (stat.S_ISSOCK, "a socket"))
+
+
+def open_regular(op: str, path: str) -> BinaryIO:
+    """``path`` opened for reading in binary, after checking that it is a regular file.
+
+    A folder, FIFO, device or socket (also behind a symlink: ``/dev/zero`` reads without
+    end, a FIFO blocks) raises ``OSError`` naming ``op`` — ``IsADirectoryError`` for a
+    folder. The check is made on the opened descriptor (``fstat``), so the file cannot
+    be swapped between check and read; the open itself does not wait (``O_NONBLOCK``)."""
+    descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0)
+                         | getattr(os, "O_BINARY", 0))
+    mode = os.fstat(descriptor).st_mode
+    if not stat.S_ISREG(mode):
+        os.close(descriptor)
+        kind = next((text for test, text in _FILE_KINDS if test(mode)), "not a regular file")
+        error = IsADirectoryError if stat.S_ISDIR(mode) else OSError
+        raise error(f"{op}: {path!r} is {kind}; only a regular file can be read")
+    if hasattr(os, "set_blocking"):
+        os.set_blocking(descriptor, True)
+    return os.fdopen(descriptor, "rb")
+
+
+def read_arrays(path: str | bytes | os.PathLike) -> dict[str, np.ndarray]:
     """Every array of the ``.npz`` archive at ``path``, by name, without pickle.
 
-    Each member's header is read and checked before its data is: the size it declares
-    must be what the member holds, and no member may unpack to more than deflate allows
-    for its stored bytes — so a small crafted file cannot make us allocate terabytes.
-    A missing file raises ``FileNotFoundError``; anything else wrong ``ValueError``."""
-    path = os.fspath(path)
-    file_size = os.path.getsize(path)
+    Only a regular file is read (``open_regular``). Each member's header is read and
+    checked before its data is: the size it declares must be what the member holds, and
+    no member may unpack to more than deflate allows for its stored bytes — so a small
+    crafted file cannot make us allocate terabytes. A missing file or one that is not a
+    regular file raises ``OSError``; anything else wrong ``ValueError``."""
+    path = file_path("load", path)
     arrays = {}
-    try:
-        with zipfile.ZipFile(path) as archive:
-            for info in archive.infolist():
-                name = info.filename.removesuffix(".npy")
-                if name in arrays:
-                    raise ValueError(f"the name {name!r} appears twice")
-                _check_declared_size(info, file_size, archive)
-                with archive.open(info) as member:
-                    arrays[name] = np.lib.format.read_array(member, allow_pickle=False)
-    except (zipfile.BadZipFile, zlib.error, EOFError, ValueError, NotImplementedError,
-            OverflowError) as error:
-        raise ValueError(f"load: {path} is not a readable .npz archive of arrays ({error})"
-                         ) from error
+    with open_regular("load", path) as file:
+        file_size = os.fstat(file.fileno()).st_size
+        try:
+            with zipfile.ZipFile(file) as archive:
+                for info in archive.infolist():
+                    name = info.filename.removesuffix(".npy")
+                    if name in arrays:
+                        raise ValueError(f"the name {name!r} appears twice")
+                    _check_declared_size(info, file_size, archive)
+                    with archive.open(info) as member:
+                        arrays[name] = np.lib.format.read_array(member, allow_pickle=False)
+        except (zipfile.BadZipFile, zlib.error, EOFError, ValueError, NotImplementedError,
+                OverflowError) as error:
+            raise ValueError(f"load: {path} is not a readable .npz archive of arrays "
+                             f"({error})") from error
     return arrays
 
 
 def _check_declared_size(info: zipfile.ZipInfo, file_size: int,
                          archive: zipfile.ZipFile) -> None:
     """Raise ``ValueError`` unless member ``info``'s .npy header declares exactly the bytes
-    the member holds, and the member fits the file (deflate's ratio at most)."""
+    the member holds, and the member fits the file (deflate's ratio at most); an encrypted
+    member (zipfile would raise ``RuntimeError`` asking for a password) is refused too."""
+    if info.flag_bits & 0x1:
+        raise ValueError(f"member {info.filename!r} is encrypted")
     largest = info.compress_size * (1 if info.compress_type == zipfile.ZIP_STORED
                                     else DEFLATE_MAX_RATIO)
     if info.compress_size > file_size or info.file_size > largest:
@@ -154,16 +199,26 @@ def _check_declared_size(info: zipfile.ZipInfo, file_size: int,
                          f"({declared} bytes) but holds {info.file_size - header} bytes")
 
 
-def load(obj: HasState, path: str | os.PathLike) -> HasState:
+def load(obj: HasState, path: str | bytes | os.PathLike) -> HasState:
     """Read an archive written by ``save`` into ``obj`` (a Module's Parameters, in place,
     or an Optimizer's state).
 
     Everything is read and checked before anything is copied: a missing file raises
-    ``OSError`` (``FileNotFoundError``); a file that is not a readable ``.npz``, that holds
-    pickled objects, whose headers declare more data than the file holds, or whose names,
+    ``OSError`` (``FileNotFoundError``), and so does a path that is not a regular file (a
+    folder, FIFO, device — ``/dev/zero`` behind a symlink —, socket), before it is read;
+    a path that is not a ``str``, ``bytes`` or ``os.PathLike`` is a ``TypeError``; a file
+    that is not a readable ``.npz`` (an encrypted member included), that holds pickled
+    objects, whose headers declare more data than the file holds, or whose names,
     shapes or values do not fit ``obj`` exactly (including values that would overflow
     ``obj``'s dtype) raises ``ValueError``. In every failing case ``obj`` is unchanged.
     Returns ``obj``.
     """
+    _check_has_state("load", obj, "load_state_dict")
     obj.load_state_dict(read_arrays(path))
     return obj
+
+
+def _check_has_state(op: str, obj: Any, method: str) -> None:
+    if not callable(getattr(obj, method, None)):
+        raise TypeError(f"{op}: expected a Module or an Optimizer (an object with "
+                        f"{method}()), got {shown(obj)}")

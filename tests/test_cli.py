@@ -140,6 +140,14 @@ def one_line_error(status, err, *phrases):
     ('{"sizes": [2, 8, 2], "activation": "swish", "data": "xor"}', "activation must be one of"),
     ('{"sizes": [2, 100000000, 2], "activation": "relu", "data": "xor"}', "at most"),
     ("{not json", "is not valid JSON"),
+    ('{"data": ["xor"]}', "data must be a string, got ['xor']"),          # each field's
+    ('{"activation": ["relu"]}', "activation must be a string, got ['relu']"),  # JSON type
+    ('{"sizes": {"0": 2}}', "sizes must be a list (JSON array), got {'0': 2}"),
+    ('{"data_seed": "0"}', "data_seed must be an integer, got '0'"),
+    ('{"data_seed": 1.5}', "data_seed must be an integer, got 1.5"),
+    ('{"data_seed": true}', "data_seed must be an integer, got True"),
+    ('{"data": 7, "activation": null}',
+     "activation must be a string, got None; data must be a string, got 7"),
 ])
 def test_a_malformed_sidecar_is_one_line_naming_the_file(tmp_path, capsys, sidecar_text,
                                                           phrase):
@@ -211,3 +219,33 @@ def test_a_nonfinite_loss_while_training_is_one_line(capsys):
     status, _, err = run(["train", "--data", "xor", "--optimizer", "sgd", "--lr", "1e300",
                           "--epochs", "3", "--quiet"], capsys)
     one_line_error(status, err, "loss is", "epoch")
+
+
+#: The command line in a child process whose memory is capped at 4 GB (a regression that
+#: reads /dev/zero ends in MemoryError; one that blocks on a FIFO, in the timeout).
+CLI_IN_A_CHILD = """
+import resource, sys
+resource.setrlimit(resource.RLIMIT_AS, (2**32, 2**32))
+from nn.cli import main
+sys.exit(main(sys.argv[1:]))
+"""
+
+
+@pytest.mark.skipif(os.name != "posix", reason="FIFOs and /dev/zero are POSIX")
+@pytest.mark.parametrize("special", ["model", "sidecar"])
+def test_eval_refuses_special_files_in_one_line(tmp_path, special):
+    model, side = tmp_path / "m.npz", tmp_path / "m.npz.json"
+    if special == "model":
+        os.mkfifo(model)
+        side.write_text('{"sizes": [2, 8, 2], "activation": "relu", "data": "xor"}')
+    else:
+        model.write_bytes(b"")
+        os.symlink("/dev/zero", side)
+    try:
+        child = subprocess.run([sys.executable, "-c", CLI_IN_A_CHILD, "eval", "--load",
+                                str(model)], capture_output=True, text=True, timeout=60,
+                               cwd=ROOT, env={**os.environ, "OPENBLAS_NUM_THREADS": "1"})
+    except subprocess.TimeoutExpired:
+        pytest.fail(f"eval with a special {special} file did not return within 60 s")
+    kind = "a FIFO (named pipe)" if special == "model" else "a character device"
+    one_line_error(child.returncode, child.stderr, f"is {kind}; only a regular file")

@@ -276,3 +276,26 @@ def test_a_float64_model_onnxruntime_cannot_run_is_refused_clearly(tmp_path):
     with pytest.raises(RuntimeError, match="float64 model, so it was not written"):
         to_onnx(model, tmp_path / "m.onnx", np.zeros((1, 3)))
     assert not list(tmp_path.iterdir())
+
+
+def test_a_float64_leaky_relu_exports_its_slope_unrounded(tmp_path):
+    # ONNX's LeakyRelu keeps alpha as a float32: 0.1 would become 0.10000000149…, 1.5e-9
+    # off per unit of input, beyond float64's 1e-10 tolerance. PRelu takes it as a tensor.
+    onnx = needs("onnx")
+    onnxruntime = needs("onnxruntime")
+    ag.manual_seed(3)
+    model = nn.Sequential(nn.Linear(3, 5), nn.LeakyReLU(0.1), nn.Linear(5, 2))
+    x = np.random.default_rng(4).standard_normal((8, 3)) * 10
+    result = to_onnx(model, tmp_path / "m.onnx", x)
+    proto = onnx.load(str(tmp_path / "m.onnx"))
+    slopes = [onnx.numpy_helper.to_array(init) for init in proto.graph.initializer
+              if init.name.endswith("slope")]
+    assert [s.dtype for s in slopes] == [np.float64] and float(slopes[0]) == 0.1
+    session = onnxruntime.InferenceSession(str(tmp_path / "m.onnx"),
+                                           providers=["CPUExecutionProvider"])
+    (outputs,) = session.run(None, {"input": x})
+    first, second = model[0], model[2]
+    u = x @ first.weight.data.T + first.bias.data                # S11, in NumPy
+    expected = np.where(u > 0, u, 0.1 * u) @ second.weight.data.T + second.bias.data
+    assert relative(outputs, expected) <= 1e-12
+    assert result.max_difference <= 1e-10 * max(1.0, np.max(np.abs(expected)))

@@ -107,6 +107,19 @@ def pickled(path):
         np.savez(file, **{"layers.0.weight": np.array([{"evil": 1}], dtype=object)})
 
 
+def encrypted(path):
+    """A saved model whose members are flagged encrypted (zip's general purpose bit 0, in
+    each local header and in the central directory): zipfile asks for a password."""
+    nn.save(make_model(3), path)
+    data = bytearray(path.read_bytes())
+    for signature, flags_at in ((b"PK\x03\x04", 6), (b"PK\x01\x02", 8)):
+        start = data.find(signature)
+        while start >= 0:
+            data[start + flags_at] |= 0x1
+            start = data.find(signature, start + 4)
+    path.write_bytes(bytes(data))
+
+
 def single_array(path):
     with open(path, "wb") as file:
         np.save(file, np.zeros((4, 3)))
@@ -122,6 +135,7 @@ def other_architecture(path):
     (corrupt, ValueError),
     (truncated, ValueError),
     (pickled, ValueError),
+    (encrypted, ValueError),                 # not zipfile's RuntimeError
     (single_array, ValueError),
     (other_architecture, ValueError),
 ])
@@ -246,3 +260,67 @@ def test_the_next_save_removes_what_a_killed_save_left_behind(tmp_path):
     assert len(leftovers) == 1 and leftovers[0].startswith("m.npz.")
     nn.save(make_model(0), path)
     assert os.listdir(tmp_path) == ["m.npz"]
+
+
+# ----------------------------------------------------------------- special files, odd paths
+#: nn.load in a child process whose memory is capped at 4 GB: a regression that reads
+#: /dev/zero ends in MemoryError, one that blocks on a FIFO in the parent's timeout.
+LOAD_IN_A_CHILD = """
+import resource, sys
+resource.setrlimit(resource.RLIMIT_AS, (2**32, 2**32))
+import numpy as np
+import nn
+model = nn.Linear(2, 2)
+before = {name: value.copy() for name, value in model.state_dict().items()}
+try:
+    nn.load(model, sys.argv[1])
+except OSError as error:
+    assert all(np.array_equal(model.state_dict()[k], v) for k, v in before.items())
+    print(type(error).__name__, error)
+"""
+
+
+def make_fifo(path):
+    os.mkfifo(path)
+
+
+def make_symlink_to_dev_zero(path):
+    os.symlink("/dev/zero", path)
+
+
+def make_folder(path):
+    path.mkdir()
+
+
+@pytest.mark.skipif(os.name != "posix", reason="FIFOs and /dev/zero are POSIX")
+@pytest.mark.parametrize("make, kind, error", [
+    (make_fifo, "a FIFO (named pipe)", "OSError"),
+    (make_symlink_to_dev_zero, "a character device", "OSError"),
+    (make_folder, "a folder", "IsADirectoryError"),
+])
+def test_load_refuses_a_special_file_before_reading_it(tmp_path, make, kind, error):
+    path = tmp_path / "model.npz"
+    make(path)
+    try:
+        child = subprocess.run([sys.executable, "-c", LOAD_IN_A_CHILD, str(path)],
+                               capture_output=True, text=True, timeout=60,
+                               env={**os.environ, "OPENBLAS_NUM_THREADS": "1"})
+    except subprocess.TimeoutExpired:
+        pytest.fail(f"nn.load of {kind} did not return within 60 s")
+    assert child.returncode == 0, child.stderr[-2000:]
+    assert child.stdout == f"{error} load: {str(path)!r} is {kind}; only a regular file " \
+                           "can be read\n"
+
+
+def test_a_bytes_path_works_as_in_numpy_and_a_number_is_a_type_error(tmp_path):
+    path = tmp_path / "m.npz"
+    nn.save(make_model(0), os.fsencode(path))
+    with np.load(os.fsencode(path)) as archive:             # NumPy takes bytes paths too
+        assert "layers.0.weight" in archive.files
+    target = make_model(1)
+    nn.load(target, os.fsencode(path))
+    assert_same_state(target, make_model(0).state_dict())
+    for function in (nn.save, nn.load):
+        with pytest.raises(TypeError, match=rf"{function.__name__}: path must be a str, "
+                                            r"bytes or os.PathLike, got 3"):
+            function(target, 3)

@@ -60,8 +60,10 @@ def to_onnx(model: Module, path: str | os.PathLike, example_input: Any,
     and one output ``"output"``. Each Linear layer is a ``Gemm`` node (Y = X Wᵀ + b, S11,
     with ``transB=1`` since W is stored (out, in)) whose W and b are initializers named by
     their dotted names in ``model``; each activation is its ONNX operator (``Sigmoid``,
-    ``Tanh``, ``Relu``, ``Softmax`` with its axis). The graph is for inference: Identity
-    and Dropout layers are left out. The element type is that of the parameters.
+    ``Tanh``, ``Relu``, ``Softmax`` with its axis; LeakyReLU is ``PRelu`` with its slope
+    an initializer of the model's dtype, since ``LeakyRelu`` keeps it as a float32). The
+    graph is for inference: Identity and Dropout layers are left out. The element type is
+    that of the parameters.
 
     The model passes ``onnx.checker`` (with shape inference) before anything is written;
     where onnxruntime is installed, it runs the graph on ``example_input`` and the outputs
@@ -116,8 +118,9 @@ def _composite(helper: Any, module: Module, x: str, out: str, constant: Any) -> 
     def node(op: str, inputs: list[str], name: str, **attributes: Any) -> Any:
         return helper.make_node(op, inputs, [f"{out}.{name}" if name else out], **attributes)
 
-    if isinstance(module, LeakyReLU):
-        return [node("LeakyRelu", [x], "", alpha=module.negative_slope)]
+    if isinstance(module, LeakyReLU):  # PRelu: LeakyRelu's alpha is a float32 attribute,
+        # which would round a float64 model's slope (0.1 → 0.10000000149…)
+        return [node("PRelu", [x, constant("slope", module.negative_slope)], "")]
     if isinstance(module, ELU):
         return [node("Elu", [x], "", alpha=module.alpha)]
     if isinstance(module, Hardtanh):
