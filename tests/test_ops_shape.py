@@ -32,7 +32,9 @@ def test_transpose(data, shape, form):
         check_op(lambda a: a.transpose(), x)
     elif form == "tuple":
         check_op(lambda a: a.transpose(perm), x)
-    else:
+    elif len(perm) == 2:  # two ints: PyTorch's transpose(d0, d1), the swap of two axes
+        check_op(lambda a: a.transpose(*perm), x, ref=lambda a: np.swapaxes(a, *perm))
+    else:  # one int, or three and more: NumPy's permutation
         check_op(lambda a: a.transpose(*perm), x, ref=lambda a: a.transpose(perm))
 
 
@@ -96,7 +98,7 @@ def test_reshape_error_names_shapes():
 
 def test_transpose_error_names_axes_and_shape():
     with pytest.raises(ValueError, match=r"transpose.*\(2, 3\)"):
-        ag.Tensor(np.ones((2, 3))).transpose(0, 0)
+        ag.Tensor(np.ones((2, 3))).transpose((0, 0))
 
 
 @pytest.mark.parametrize("axis", [0, 5, -3])

@@ -131,11 +131,15 @@ def test_transpose_none_reverses_the_axes():
     assert np.transpose(x, None).shape == (4, 3, 2)
 
 
-def test_transpose_of_two_axes_points_to_swapaxes():
+def test_transpose_of_two_axes_swaps_them_as_pytorch():
+    assert ag.zeros(2, 3, 4).transpose(1, 2).shape == (2, 4, 3)
+    x = ag.arange(6.0).reshape(2, 3)
+    assert x.transpose(0, 1).tolist() == x.numpy().T.tolist()  # NumPy would leave it as is
+    assert x.transpose((0, 1)).tolist() == x.tolist()  # a tuple keeps NumPy's meaning
+    with pytest.raises(ValueError, match="out of range"):
+        ag.zeros(2, 3).transpose(0, 5)  # must not wrap around to axis 1
     with pytest.raises(ValueError, match=r"not a permutation.*use swapaxes"):
-        ag.zeros(2, 3, 4).transpose(1, 2)
-    with pytest.raises(ValueError, match="not a permutation"):
-        ag.zeros(2, 3).transpose(0, 5)  # used to wrap around to axis 1
+        ag.zeros(2, 3, 4).transpose((1, 2))
 
 
 @pytest.mark.parametrize("fn, value", [(F.softmax, 1.0), (F.log_softmax, 0.0)])
