@@ -130,9 +130,10 @@ def concatenate(tensors, axis=0, *, dim=None):
     return Concatenate.apply(axis, *tensors)
 
 
-def cat(tensors, dim=0, *, axis=None):
-    """PyTorch's name for ``concatenate``: join tensors along axis ``dim``."""
-    return concatenate(tensors, pick("cat", "dim", dim, "axis", axis, 0))
+def cat(tensors, dim=None, *, axis=None):
+    """PyTorch's name for ``concatenate``: join tensors along axis ``dim`` (0 by default;
+    ``axis=`` also works)."""
+    return concatenate(tensors, 0 if axis is None else axis, dim=dim)
 
 
 def stack(tensors, axis=0, *, dim=None):
