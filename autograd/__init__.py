@@ -3,6 +3,8 @@ backward pass that differentiates through it (including itself, for higher order
 
 from __future__ import annotations
 
+import builtins
+
 import numpy as np
 
 # Tensor first: the ops it calls import it back.
@@ -11,18 +13,25 @@ from autograd.tensor import Tensor  # isort: split
 from autograd.anomaly import detect_anomaly
 from autograd.creation import (
     arange,
+    empty,
     eye,
+    from_numpy,
     full,
     full_like,
     linspace,
     ones,
     ones_like,
     rand,
+    rand_like,
+    randint,
     randn,
+    randn_like,
+    randperm,
     tensor,
     zeros,
     zeros_like,
 )
+from autograd.devices import accelerator, backends, cuda, device
 from autograd.dtypes import get_default_dtype, set_default_dtype
 from autograd.engine import grad
 from autograd.function import Function
@@ -35,7 +44,9 @@ from autograd.ops import (
     argmax,
     argmin,
     broadcast_to,
+    cat,
     ceil,
+    clamp,
     clip,
     concatenate,
     cos,
@@ -43,6 +54,7 @@ from autograd.ops import (
     exp,
     exp2,
     expand_dims,
+    flatten,
     floor,
     gather,
     isfinite,
@@ -51,6 +63,7 @@ from autograd.ops import (
     log,
     log2,
     log10,
+    log_softmax,
     logical_and,
     logical_not,
     logical_or,
@@ -62,6 +75,7 @@ from autograd.ops import (
     mean,
     min,
     minimum,
+    mm,
     norm,
     permute,
     pow,
@@ -72,6 +86,7 @@ from autograd.ops import (
     rsqrt,
     sigmoid,
     sin,
+    softmax,
     sqrt,
     squeeze,
     stack,
@@ -86,25 +101,37 @@ from autograd.ops import (
 )
 from autograd.random import get_generator, manual_seed
 from autograd.record import retain_grads
+from autograd.saving import load, save
 from autograd.show.animate import animate
 from autograd.show.draw import draw
 from autograd.show.explain import explain
 from autograd.tracing import trace
 
-#: dtype names as PyTorch spells them: ``ag.zeros(3, dtype=ag.float32)``.
-float32, float64, int32, int64 = np.float32, np.float64, np.int32, np.int64
+#: dtype names as PyTorch spells them: ``ag.zeros(3, dtype=ag.float32)``, ``x.to(ag.long)``.
+float16, float32, float64 = np.float16, np.float32, np.float64
+int8, int16, int32, int64, uint8 = np.int8, np.int16, np.int32, np.int64, np.uint8
+half, float, double = float16, float32, float64
+short, int, long, bool = int16, int32, int64, np.bool_
+
+
+def numel(t: Tensor) -> builtins.int:
+    """The number of entries of ``t`` (PyTorch's ``torch.numel``)."""
+    return t.numel()
 
 __all__ = [
-    "Function", "GradcheckError", "Tensor", "abs", "all", "animate", "any", "arange",
-    "argmax", "argmin", "broadcast_to", "ceil", "clip", "concatenate", "cos", "cumsum",
-    "detect_anomaly", "draw", "enable_grad", "exp", "exp2", "expand_dims", "explain", "eye",
-    "float32", "float64", "floor", "full", "full_like", "gather", "get_default_dtype",
-    "get_generator", "grad",
-    "gradcheck", "int32", "int64", "is_grad_enabled", "isfinite", "isinf", "isnan", "linspace",
-    "log", "log2", "log10", "logical_and", "logical_not", "logical_or", "logical_xor",
-    "logsumexp", "manual_seed", "matmul", "max", "maximum", "mean", "min", "minimum",
-    "no_grad", "norm", "ones", "ones_like", "permute", "pow", "prod", "rand", "randn", "relu",
-    "reshape", "retain_grads", "round", "rsqrt", "set_default_dtype", "set_grad_enabled",
-    "sigmoid", "sin", "sqrt", "squeeze", "stack", "std", "sum", "swapaxes", "take_along_axis",
-    "tanh", "tensor", "trace", "transpose", "var", "where", "zeros", "zeros_like",
+    "Function", "GradcheckError", "Tensor", "abs", "accelerator", "all", "animate", "any",
+    "arange", "argmax", "argmin", "backends", "bool", "broadcast_to", "cat", "ceil", "clamp",
+    "clip", "concatenate", "cos", "cuda", "cumsum", "detect_anomaly", "device", "double",
+    "draw", "empty", "enable_grad", "exp", "exp2", "expand_dims", "explain", "eye", "flatten",
+    "float", "float16", "float32", "float64", "floor", "from_numpy", "full", "full_like",
+    "gather", "get_default_dtype", "get_generator", "grad", "gradcheck", "half", "int", "int8",
+    "int16", "int32", "int64", "is_grad_enabled", "isfinite", "isinf", "isnan", "linspace",
+    "load", "log", "log2", "log10", "log_softmax", "logical_and", "logical_not", "logical_or",
+    "logical_xor", "logsumexp", "long", "manual_seed", "matmul", "max", "maximum", "mean",
+    "min", "minimum", "mm", "no_grad", "norm", "numel", "ones", "ones_like", "permute", "pow",
+    "prod", "rand", "rand_like", "randint", "randn", "randn_like", "randperm", "relu",
+    "reshape", "retain_grads", "round", "rsqrt", "save", "set_default_dtype",
+    "set_grad_enabled", "short", "sigmoid", "sin", "softmax", "sqrt", "squeeze", "stack",
+    "std", "sum", "swapaxes", "take_along_axis", "tanh", "tensor", "trace", "transpose",
+    "uint8", "var", "where", "zeros", "zeros_like",
 ]

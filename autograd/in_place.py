@@ -61,3 +61,23 @@ def assign(tensor: Tensor, index: Any, value: Any) -> None:
     except (ValueError, IndexError, TypeError) as error:
         raise type(error)(f"t[index] = value: {error} (tensor of shape {tensor.shape})") from None
     tensor.mark_changed()
+
+
+def method(tensor: Tensor, name: str, ufunc: np.ufunc, other: Any) -> Tensor:
+    """PyTorch's in-place methods (``t.add_(x)``, ``t.mul_(x)``): ``update``, and where the
+    graph would record it an error (a method cannot fall back to ``t = t + x``)."""
+    if update(tensor, name, ufunc, other) is NotImplemented:
+        raise RuntimeError(f"{name}: cannot change a tensor in place while the graph records "
+                           f"it; call it inside ag.no_grad(), or write t = t.{name[:-1]}(x)")
+    return tensor
+
+
+def copy_(tensor: Tensor, source: Any) -> Tensor:
+    """Copy ``source``'s values into ``tensor`` (broadcast to its shape, cast to its dtype),
+    where no graph records it; returns ``tensor``."""
+    return method(tensor, "copy_", _second, source)
+
+
+def _second(a: np.ndarray, b: Any, out: np.ndarray, casting: str) -> None:
+    """The ufunc-shaped ``out[...] = b`` that ``update`` calls for ``copy_``."""
+    np.copyto(out, b, casting="unsafe")

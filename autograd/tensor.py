@@ -6,6 +6,7 @@ the maths of each op lives in its ``Function`` class, the backward pass in ``eng
 
 from __future__ import annotations
 
+import math
 import warnings
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -158,8 +159,10 @@ class Tensor:
         return self._data.ndim
 
     @property
-    def size(self) -> int:
-        return self._data.size
+    def size(self) -> Size:
+        """The number of entries (NumPy's ``t.size``), also callable as PyTorch's
+        ``t.size()`` (the shape) and ``t.size(d)`` (one axis's length)."""
+        return Size(self._data.shape)
 
     @property
     def dtype(self) -> np.dtype:
@@ -321,11 +324,12 @@ class Tensor:
         return outside_graph(f"np.{func.__name__}", func, args, kwargs)
 
     # ----------------------------------------------------------------- methods
-    def sum(self, axis=None, keepdims=False): return ops.sum(self, axis, keepdims)
-    def mean(self, axis=None, keepdims=False): return ops.mean(self, axis, keepdims)
-    def max(self, axis=None, keepdims=False): return ops.max(self, axis, keepdims)
-    def min(self, axis=None, keepdims=False): return ops.min(self, axis, keepdims)
-    def var(self, axis=None, keepdims=False, ddof=0): return ops.var(self, axis, keepdims, ddof)
+    # Reductions take NumPy's axis/keepdims or PyTorch's dim/keepdim (see ops.axes.pick).
+    def sum(self, axis=None, keepdims=False, *, dim=None, keepdim=None): return ops.sum(self, axis, keepdims, dim=dim, keepdim=keepdim)  # noqa: E501
+    def mean(self, axis=None, keepdims=False, *, dim=None, keepdim=None): return ops.mean(self, axis, keepdims, dim=dim, keepdim=keepdim)  # noqa: E501
+    def max(self, *args, **kwargs): return ops.max(self, *args, **kwargs)
+    def min(self, *args, **kwargs): return ops.min(self, *args, **kwargs)
+    def var(self, axis=None, keepdims=False, ddof=None, **torch): return ops.var(self, axis, keepdims, ddof, **torch)  # noqa: E501
     def abs(self): return ops.abs(self)
     def exp(self): return ops.exp(self)
     def log(self): return ops.log(self)
@@ -333,25 +337,32 @@ class Tensor:
     def tanh(self): return ops.tanh(self)
     def sigmoid(self): return ops.sigmoid(self)
     def relu(self): return ops.relu(self)
-    def clip(self, lo=None, hi=None): return ops.clip(self, lo, hi)
+    def clip(self, lo=None, hi=None, **torch): return ops.clip(self, lo, hi, **torch)
     def reshape(self, *shape): return ops.reshape(self, varargs(shape))
-    def transpose(self, *axes): return ops.transpose(self, _axes_or_none(axes))
-    def flatten(self): return ops.reshape(self, (-1,))
-    def squeeze(self, axis=None): return ops.squeeze(self, axis)
+    def transpose(self, *axes): return ops.transpose(self, *axes)
+    def flatten(self, start_dim=0, end_dim=-1): return ops.flatten(self, start_dim, end_dim)
+    def squeeze(self, axis=None, *, dim=None): return ops.squeeze(self, axis, dim=dim)
     def expand_dims(self, axis): return ops.expand_dims(self, axis)
-    def unsqueeze(self, axis): return ops.expand_dims(self, axis)
+    def unsqueeze(self, dim): return ops.expand_dims(self, dim)
     def astype(self, dtype): return ops.astype(self, dtype)
-    # The names PyTorch users type (reductions keep NumPy's axis/keepdims).
-    def std(self, axis=None, keepdims=False, ddof=0): return ops.std(self, axis, keepdims, ddof)
-    def prod(self, axis=None, keepdims=False): return ops.prod(self, axis, keepdims)
-    def logsumexp(self, axis=None, keepdims=False): return ops.logsumexp(self, axis, keepdims)
-    def norm(self, p=2, axis=None, keepdims=False): return ops.norm(self, p, axis, keepdims)
-    def cumsum(self, axis=None): return ops.cumsum(self, axis)
-    def argmax(self, axis=None, keepdims=False): return ops.argmax(self, axis, keepdims)
-    def argmin(self, axis=None, keepdims=False): return ops.argmin(self, axis, keepdims)
-    def any(self, axis=None, keepdims=False): return ops.any(self, axis, keepdims)
-    def all(self, axis=None, keepdims=False): return ops.all(self, axis, keepdims)
+    # The names PyTorch users type.
+    def std(self, axis=None, keepdims=False, ddof=None, **torch): return ops.std(self, axis, keepdims, ddof, **torch)  # noqa: E501
+    def prod(self, axis=None, keepdims=False, **torch): return ops.prod(self, axis, keepdims, **torch)  # noqa: E501
+    def logsumexp(self, axis=None, keepdims=False, **torch): return ops.logsumexp(self, axis, keepdims, **torch)  # noqa: E501
+    def norm(self, p=2, axis=None, keepdims=False, **torch): return ops.norm(self, p, axis, keepdims, **torch)  # noqa: E501
+    def cumsum(self, axis=None, *, dim=None): return ops.cumsum(self, axis, dim=dim)
+    def argmax(self, axis=None, keepdims=False, **torch): return ops.argmax(self, axis, keepdims, **torch)  # noqa: E501
+    def argmin(self, axis=None, keepdims=False, **torch): return ops.argmin(self, axis, keepdims, **torch)  # noqa: E501
+    def any(self, axis=None, keepdims=False, **torch): return ops.any(self, axis, keepdims, **torch)
+    def all(self, axis=None, keepdims=False, **torch): return ops.all(self, axis, keepdims, **torch)
+    def softmax(self, dim): return ops.softmax(self, dim)
+    def log_softmax(self, dim): return ops.log_softmax(self, dim)
     def matmul(self, other): return MatMul.apply(self, other)
+    def mm(self, other): return ops.mm(self, other)
+    def add(self, other, *, alpha=1): return Add.apply(self, other if alpha == 1 else other * alpha)
+    def sub(self, other, *, alpha=1): return Sub.apply(self, other if alpha == 1 else other * alpha)
+    def mul(self, other): return Mul.apply(self, other)
+    def div(self, other): return Div.apply(self, other)
     def pow(self, exponent): return Pow.apply(self, exponent)
     def square(self): return Pow.apply(self, 2)
     def reciprocal(self): return Div.apply(1.0, self)
@@ -372,7 +383,41 @@ class Tensor:
     def expand(self, *shape): return ops.expand(self, varargs(shape))
     def t(self): return ops.t(self)
     def gather(self, dim, index): return ops.gather(self, dim, index)
-
+    # Shapes as PyTorch reads them: t.size() / t.size(d) (t.size alone: the count), ...
+    def numel(self): return self._data.size
+    def dim(self): return self._data.ndim
+    def view(self, *shape): return ops.view(self, *shape)
+    def view_as(self, other): return ops.reshape(self, other.shape)
+    def clamp(self, min=None, max=None): return ops.clamp(self, min, max)
+    def tolist(self): return self._read_value("tolist()", lambda data: data.tolist())
+    def clone(self): return ops.astype(self, self.dtype) if self._requires_grad else Tensor._make(self._data.copy())  # noqa: E501
+    # ... in-place methods (where no graph records them, see autograd.in_place), ...
+    def add_(self, other): return in_place.method(self, "add_", np.add, other)
+    def sub_(self, other): return in_place.method(self, "sub_", np.subtract, other)
+    def mul_(self, other): return in_place.method(self, "mul_", np.multiply, other)
+    def div_(self, other): return in_place.method(self, "div_", np.true_divide, other)
+    def copy_(self, source): return in_place.copy_(self, source)
+    def fill_(self, value): return in_place.copy_(self, value)
+    # ... dtypes and casts (a cast stays in the graph; see ag.float, ag.long, ...), ...
+    def float(self): return ops.astype(self, np.float32)
+    def double(self): return ops.astype(self, np.float64)
+    def half(self): return ops.astype(self, np.float16)
+    def long(self): return ops.astype(self, np.int64)
+    def int(self): return ops.astype(self, np.int32)
+    def bool(self): return ops.astype(self, np.bool_)
+    def type(self, dtype=None): return dtypes.type_name(self.dtype) if dtype is None else ops.astype(self, dtypes.from_type(dtype))  # noqa: E501
+    # ... devices (the CPU only: another device raises, naming it), ...
+    @property
+    def device(self): return devices.CPU
+    def to(self, *args, **kwargs): return devices.to(self, *args, **kwargs)
+    def cpu(self): return self
+    def cuda(self, device=None): return devices.check(device or "cuda", "cuda")
+    # ... and new tensors with this one's dtype.
+    def new_zeros(self, *size): return Tensor._make(np.zeros(varargs(size), self.dtype))
+    def new_ones(self, *size): return Tensor._make(np.ones(varargs(size), self.dtype))
+    def new_empty(self, *size): return Tensor._make(np.zeros(varargs(size), self.dtype))
+    def new_full(self, size, fill_value): return Tensor._make(np.full(size, fill_value, self.dtype))
+    def new_tensor(self, data): return Tensor(data, dtype=self.dtype)
 
 def stand_in(shape: tuple[int, ...], dtype: Any, grad_fn: Any = None,
              name: str | None = None) -> Tensor:
@@ -389,9 +434,23 @@ def _data(x: Any) -> Any:
     return x._data if isinstance(x, Tensor) else x
 
 
-def _axes_or_none(axes: tuple) -> tuple | None:
-    """``transpose()``, ``transpose(None)``: reverse the axes; else the permutation."""
-    return None if axes in ((), (None,)) else varargs(axes)
+class Size(int):
+    """An int, the number of entries, that can also be called: ``size()`` gives the shape,
+    ``size(d)`` the length of axis d. So ``t.size`` means what NumPy users expect and
+    ``t.size()`` what PyTorch users do."""
+
+    shape: tuple[int, ...]
+
+    def __new__(cls, shape: tuple[int, ...]) -> Size:
+        count = super().__new__(cls, math.prod(shape))
+        count.shape = shape
+        return count
+
+    def __call__(self, dim: int | None = None) -> Any:
+        if dim is None:
+            return self.shape
+        (axis,) = ops.axes.normalize_axis(dim, len(self.shape), "size") or (0,)
+        return self.shape[axis] if self.shape else 1
 
 
 def varargs(args: tuple) -> tuple:
@@ -401,7 +460,7 @@ def varargs(args: tuple) -> tuple:
     return args
 
 
-from autograd import engine, in_place, ops  # noqa: E402  (they build on Tensor)
+from autograd import devices, dtypes, engine, in_place, ops  # noqa: E402  (they build on Tensor)
 from autograd.numpy_interop import (  # noqa: E402
     ARRAY_FUNCTIONS,
     COMPARISONS,

@@ -10,6 +10,7 @@ from typing import Any, ClassVar
 
 from autograd import Tensor
 from autograd.errors import check_integer, check_real
+from autograd.ops.axes import pick
 from nn import functional as F
 from nn.module import Module
 
@@ -78,19 +79,46 @@ class Step(Activation):
 
 
 class Softmax(Activation):
-    """S10: softmax along ``axis`` (default the last, the class axis); rows sum to 1."""
+    """S10: softmax along ``axis`` (``dim``: PyTorch's name; default the last, the class
+    axis); rows sum to 1."""
 
     name = "softmax"
 
-    def __init__(self, axis: int = -1) -> None:
+    def __init__(self, axis: int = -1, *, dim: int | None = None) -> None:
         super().__init__()
-        self.axis = check_integer("Softmax", "axis", axis)
+        axis = pick(type(self).__name__, "axis", axis, "dim", dim, -1)
+        self.axis = check_integer(type(self).__name__, "axis", axis)
 
     def forward(self, x: Any) -> Tensor:
         return F.softmax(x, axis=self.axis)
 
     def extra_repr(self) -> str:
         return f"axis={self.axis}"
+
+
+class LogSoftmax(Softmax):
+    """log softmax along ``axis`` (``dim``): log-probabilities, as ``nn.NLLLoss`` takes."""
+
+    name = "log_softmax"
+
+    def forward(self, x: Any) -> Tensor:
+        return F.log_softmax(x, axis=self.axis)
+
+
+class Flatten(Module):
+    """Axes ``start_dim`` … ``end_dim`` merged into one (PyTorch's defaults 1 and −1: each
+    sample of a batch becomes a row)."""
+
+    def __init__(self, start_dim: int = 1, end_dim: int = -1) -> None:
+        super().__init__()
+        self.start_dim = check_integer("Flatten", "start_dim", start_dim)
+        self.end_dim = check_integer("Flatten", "end_dim", end_dim)
+
+    def forward(self, x: Any) -> Tensor:
+        return F.as_tensor(x).flatten(self.start_dim, self.end_dim)
+
+    def extra_repr(self) -> str:
+        return f"start_dim={self.start_dim}, end_dim={self.end_dim}"
 
 
 class LeakyReLU(Activation):

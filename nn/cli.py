@@ -27,11 +27,12 @@ from typing import Any, NoReturn
 import numpy as np
 
 import autograd as ag
+from autograd.saving import open_regular
 from nn import data
 from nn import functional as F
 from nn.mlp import MLP
 from nn.optim import SGD, Adam
-from nn.serialization import load, open_regular, save
+from nn.serialization import load, save
 from nn.train import evaluate, fit
 
 TEST_SIZE = 0.25

@@ -14,6 +14,7 @@ import numpy as np
 import autograd as ag
 from autograd import Tensor, ops
 from autograd.errors import check_real
+from autograd.ops.axes import pick
 
 
 def as_tensor(x: Any) -> Tensor:
@@ -72,7 +73,7 @@ def step(x: Any) -> Tensor:
     return Tensor((data >= 0).astype(dtype))
 
 
-def softmax(x: Any, axis: int = -1) -> Tensor:
+def softmax(x: Any, axis: int = -1, *, dim: int | None = None) -> Tensor:
     """Softmax along ``axis``, S10: y_j = e^(x_j) / Σ_k e^(x_k).
 
     Computed as e^(x − max x) / Σ e^(x − max x), which is equal and never overflows. Its
@@ -83,17 +84,20 @@ def softmax(x: Any, axis: int = -1) -> Tensor:
     ----------
     x : Tensor or array_like
     axis : int
-        The axis whose entries sum to 1 (the class axis; default the last).
+        The axis whose entries sum to 1 (the class axis; default the last). ``dim`` is
+        PyTorch's name for it.
     """
     x = as_tensor(x)
+    axis = pick("softmax", "axis", axis, "dim", dim, -1)
     _check_axis(x, axis, "softmax")
     return ops.softmax(x, axis)
 
 
-def log_softmax(x: Any, axis: int = -1) -> Tensor:
-    """log softmax along ``axis``: x_j − log Σ_k e^(x_k), via the log-sum-exp trick
-    (m + log Σ e^(x_k − m), m = max x), so it is finite for any finite input."""
+def log_softmax(x: Any, axis: int = -1, *, dim: int | None = None) -> Tensor:
+    """log softmax along ``axis`` (``dim``): x_j − log Σ_k e^(x_k), via the log-sum-exp
+    trick (m + log Σ e^(x_k − m), m = max x), so it is finite for any finite input."""
     x = as_tensor(x)
+    axis = pick("log_softmax", "axis", axis, "dim", dim, -1)
     _check_axis(x, axis, "log_softmax")
     return ops.log_softmax(x, axis)
 
@@ -149,6 +153,7 @@ from nn.losses import (  # noqa: E402
     binary_cross_entropy_with_logits,
     cross_entropy,
     hinge_loss,
+    l1_loss,
     mse_loss,
     nll_loss,
     one_hot,
@@ -156,7 +161,8 @@ from nn.losses import (  # noqa: E402
 
 __all__ = [
     "binary_cross_entropy", "binary_cross_entropy_with_logits", "cross_entropy", "elu",
-    "gelu", "hardtanh", "hinge_loss", "identity", "leaky_relu", "log_softmax", "logsigmoid",
+    "gelu", "hardtanh", "hinge_loss", "identity", "l1_loss", "leaky_relu", "log_softmax",
+    "logsigmoid",
     "mse_loss", "nll_loss", "one_hot", "relu", "sigmoid", "sign", "silu", "softmax",
     "softplus", "step", "tanh",
 ]

@@ -62,6 +62,15 @@ def mse_loss(y: Any, t: Any, reduction: str = "mean") -> Tensor:
     return _reduce(diff * diff, reduction)
 
 
+def l1_loss(y: Any, t: Any, reduction: str = "mean") -> Tensor:
+    """Absolute error |y − t| between outputs and targets of the same shape, reduced by
+    ``reduction`` ("mean", "sum" or "none"); its derivative is sign(y − t) (0 at y = t)."""
+    _check_reduction(reduction, "l1_loss")
+    y, t = as_tensor(y), as_tensor(t)
+    _same_shape(y, t, "l1_loss")
+    return _reduce((y - t).abs(), reduction)
+
+
 def _integer_labels(labels: Any, n: int, classes: int, op: str,
                     ignore_index: int | None = None) -> tuple[np.ndarray, bool]:
     """The labels as an integer array, checked; and whether every one is a class in

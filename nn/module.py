@@ -13,6 +13,7 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
+import autograd.devices
 import autograd.hooks
 from autograd import Tensor, get_default_dtype
 from autograd.tensor import as_array
@@ -161,6 +162,41 @@ class Module:
     def eval(self) -> Module:
         """``train(False)``: Dropout becomes the identity."""
         return self.train(False)
+
+    # ------------------------------------------------------- devices and dtypes
+    def to(self, *args: Any, dtype: Any = None, device: Any = None,
+           non_blocking: bool = False) -> Module:
+        """PyTorch's ``model.to(device)`` / ``model.to(dtype)``: the device must be the CPU
+        (another raises, naming it); a floating dtype casts every parameter in place
+        (do it before making the optimizer). Returns self."""
+        for arg in args:
+            if isinstance(arg, str | autograd.devices.Device):
+                device = arg
+            else:
+                dtype = arg
+        autograd.devices.check(device, f"{type(self).__name__}.to")
+        if dtype is not None:
+            dtype = np.dtype(dtype)
+            if dtype.kind != "f":
+                raise TypeError(f"{type(self).__name__}.to: parameters need a floating "
+                                f"dtype, got {dtype}")
+            for parameter in self.parameters():
+                parameter.data = parameter.data.astype(dtype)
+                if parameter._grad is not None:
+                    parameter._grad = parameter._grad.astype(dtype)
+        return self
+
+    def cpu(self) -> Module:
+        """The module itself: everything is on the CPU."""
+        return self
+
+    def double(self) -> Module:
+        """Cast every parameter to float64 in place (``to(ag.float64)``)."""
+        return self.to(np.float64)
+
+    def float(self) -> Module:
+        """Cast every parameter to float32 in place (``to(ag.float32)``)."""
+        return self.to(np.float32)
 
     # ------------------------------------------------------------------ state
     def state_dict(self) -> OrderedDict[str, np.ndarray]:

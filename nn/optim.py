@@ -389,3 +389,9 @@ class Adam(Optimizer):
         step = m / denominator
         step *= group["lr"] / (1 - beta1 ** t)
         return step
+
+
+# RMSprop and AdamW build on Optimizer and Adam above, hence the import at the end.
+from nn.adaptive import AdamW, RMSprop  # noqa: E402
+
+__all__ = ["SGD", "Adam", "AdamW", "Optimizer", "RMSprop"]

@@ -35,7 +35,9 @@ def test_transpose(data, shape, form):
         check_op(lambda a: a.transpose(), x)
     elif form == "tuple":
         check_op(lambda a: a.transpose(perm), x)
-    else:
+    elif len(perm) == 2:  # two ints: PyTorch's transpose(d0, d1), the swap of two axes
+        check_op(lambda a: a.transpose(*perm), x, ref=lambda a: np.swapaxes(a, *perm))
+    else:  # one int, or three and more: NumPy's permutation
         check_op(lambda a: a.transpose(*perm), x, ref=lambda a: a.transpose(perm))
 
 
@@ -156,7 +158,7 @@ def test_reshape_error_names_shapes():
 
 def test_transpose_error_names_axes_and_shape():
     with pytest.raises(ValueError, match=r"transpose.*\(2, 3\)"):
-        ag.Tensor(np.ones((2, 3))).transpose(0, 0)
+        ag.Tensor(np.ones((2, 3))).transpose((0, 0))
 
 
 @pytest.mark.parametrize("axis", [0, 5, -3])
@@ -190,11 +192,15 @@ def test_transpose_none_reverses_the_axes():
     assert np.transpose(x, None).shape == (4, 3, 2)
 
 
-def test_transpose_of_two_axes_points_to_swapaxes():
+def test_transpose_of_two_axes_swaps_them_as_pytorch():
+    assert ag.zeros(2, 3, 4).transpose(1, 2).shape == (2, 4, 3)
+    x = ag.arange(6.0).reshape(2, 3)
+    assert x.transpose(0, 1).tolist() == x.numpy().T.tolist()  # NumPy would leave it as is
+    assert x.transpose((0, 1)).tolist() == x.tolist()  # a tuple keeps NumPy's meaning
+    with pytest.raises(ValueError, match="out of range"):
+        ag.zeros(2, 3).transpose(0, 5)  # must not wrap around to axis 1
     with pytest.raises(ValueError, match=r"not a permutation.*use swapaxes"):
-        ag.zeros(2, 3, 4).transpose(1, 2)
-    with pytest.raises(ValueError, match="not a permutation"):
-        ag.zeros(2, 3).transpose(0, 5)  # used to wrap around to axis 1
+        ag.zeros(2, 3, 4).transpose((1, 2))
 
 
 def test_expand_dims_takes_a_tuple_as_numpy():

@@ -25,6 +25,7 @@ from autograd.ops.activations import (
 from autograd.ops.arithmetic import (
     abs,
     add,
+    clamp,
     clip,
     div,
     maximum,
@@ -37,7 +38,7 @@ from autograd.ops.arithmetic import (
 )
 from autograd.ops.exp_log import exp, exp2, log, log2, log10, rsqrt, sqrt
 from autograd.ops.indexing import gather, getitem, scatter_add, take_along_axis
-from autograd.ops.linalg import linear, matmul
+from autograd.ops.linalg import linear, matmul, mm
 from autograd.ops.logic import (
     all,
     any,
@@ -57,9 +58,11 @@ from autograd.ops.rounding import ceil, floor, floordiv, mod, round
 from autograd.ops.shape import (
     astype,
     broadcast_to,
+    cat,
     concatenate,
     expand,
     expand_dims,
+    flatten,
     permute,
     reshape,
     squeeze,
@@ -67,17 +70,18 @@ from autograd.ops.shape import (
     swapaxes,
     t,
     transpose,
+    view,
 )
 from autograd.ops.trig import cos, sin
 
 __all__ = [
-    "abs", "add", "all", "any", "argmax", "argmin", "astype", "bitwise", "broadcast_to",
-    "ceil", "clip", "concatenate", "cos", "cumsum", "div", "elu", "erf", "exp", "exp2",
-    "expand", "expand_dims", "floor", "floordiv", "gather", "gelu", "getitem", "hardtanh",
-    "isfinite", "isinf", "isnan", "leaky_relu", "linear", "log", "log2", "log10",
+    "abs", "add", "all", "any", "argmax", "argmin", "astype", "bitwise", "broadcast_to", "cat",
+    "ceil", "clamp", "clip", "concatenate", "cos", "cumsum", "div", "elu", "erf", "exp", "exp2",
+    "expand", "expand_dims", "flatten", "floor", "floordiv", "gather", "gelu", "getitem",
+    "hardtanh", "isfinite", "isinf", "isnan", "leaky_relu", "linear", "log", "log2", "log10",
     "log_softmax", "logical_and", "logical_not", "logical_or", "logical_xor", "logsigmoid",
-    "logsumexp", "matmul", "max", "maximum", "mean", "min", "minimum", "mod", "mul", "neg",
-    "norm", "permute", "pow", "prod", "relu", "reshape", "round", "rsqrt", "scatter_add",
-    "sigmoid", "silu", "sin", "softmax", "softplus", "sqrt", "squeeze", "stack", "std",
-    "sub", "sum", "swapaxes", "t", "take_along_axis", "tanh", "transpose", "var", "where",
+    "logsumexp", "matmul", "max", "maximum", "mean", "min", "minimum", "mm", "mod", "mul",
+    "neg", "norm", "permute", "pow", "prod", "relu", "reshape", "round", "rsqrt", "scatter_add",
+    "sigmoid", "silu", "sin", "softmax", "softplus", "sqrt", "squeeze", "stack", "std", "sub",
+    "sum", "swapaxes", "t", "take_along_axis", "tanh", "transpose", "var", "view", "where",
 ]

@@ -13,6 +13,7 @@ import math
 import numpy as np
 
 from autograd.function import Function
+from autograd.ops.axes import pick
 
 INV_SQRT_2 = 1.0 / math.sqrt(2.0)
 INV_SQRT_2PI = 1.0 / math.sqrt(2.0 * math.pi)
@@ -238,5 +239,9 @@ def gelu(a): return Gelu.apply(a)
 def silu(a): return Silu.apply(a)
 def softplus(a, beta=1.0, threshold=20.0): return Softplus.apply(a, beta, threshold)
 def logsigmoid(a): return LogSigmoid.apply(a)
-def softmax(a, axis=-1): return Softmax.apply(a, axis)
-def log_softmax(a, axis=-1): return LogSoftmax.apply(a, axis)
+def softmax(a, axis=-1, *, dim=None):
+    return Softmax.apply(a, pick("softmax", "axis", axis, "dim", dim, -1))
+
+
+def log_softmax(a, axis=-1, *, dim=None):
+    return LogSoftmax.apply(a, pick("log_softmax", "axis", axis, "dim", dim, -1))

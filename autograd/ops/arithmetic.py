@@ -7,6 +7,7 @@ from __future__ import annotations
 import numpy as np
 
 from autograd.function import Function
+from autograd.ops.axes import pick
 from autograd.tensor import Tensor
 
 
@@ -204,7 +205,14 @@ def div(a, b): return Div.apply(a, b)
 def pow(a, b): return Pow.apply(a, b)
 def neg(a): return Neg.apply(a)
 def abs(a): return Abs.apply(a)
-def clip(a, lo=None, hi=None): return Clip.apply(a, lo, hi)
+def clip(a, lo=None, hi=None, *, min=None, max=None):
+    """a limited to [lo, hi] (NumPy's names; PyTorch's ``min=``/``max=`` also work)."""
+    return Clip.apply(a, pick("clip", "lo", lo, "min", min), pick("clip", "hi", hi, "max", max))
+
+
+def clamp(a, min=None, max=None):
+    """PyTorch's name for ``clip``: a limited to [min, max] (either may be None)."""
+    return Clip.apply(a, min, max)
 def maximum(a, b): return Maximum.apply(a, b)
 def minimum(a, b): return Minimum.apply(a, b)
 def where(condition, a, b): return Where.apply(condition, a, b)

@@ -31,3 +31,22 @@ def normalize_axis(axis, ndim: int, op: str) -> tuple[int, ...]:
     if len(distinct) != len(axes):
         raise ValueError(f"{op}: axis {tuple(axes)} names the same axis twice")
     return tuple(sorted(distinct)) if ndim else ()
+
+
+
+def pick(op: str, numpy_name: str, numpy_value, torch_name: str, torch_value, default=None):
+    """One argument spelt NumPy's way or PyTorch's (``axis``/``dim``, ``keepdims``/
+    ``keepdim``): the one given; both given with different values is an error naming
+    both. ``default`` is the NumPy argument's default (meaning: not given)."""
+    if torch_value is None:
+        return numpy_value
+    if numpy_value is not default and numpy_value != default and numpy_value != torch_value:
+        raise TypeError(f"{op}: got both {numpy_name}={numpy_value!r} (NumPy's name) and "
+                        f"{torch_name}={torch_value!r} (PyTorch's); give one")
+    return torch_value
+
+
+def axis_or_dim(op: str, axis, dim, keepdims=False, keepdim=None) -> tuple:
+    """(axis, keepdims) from NumPy's ``axis``/``keepdims`` or PyTorch's ``dim``/``keepdim``."""
+    return (pick(op, "axis", axis, "dim", dim),
+            bool(pick(op, "keepdims", keepdims, "keepdim", keepdim, False)))

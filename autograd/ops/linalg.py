@@ -55,6 +55,14 @@ class MatMul(Function):
 def matmul(a, b): return MatMul.apply(a, b)
 
 
+def mm(a, b):
+    """The product of two matrices (PyTorch's ``mm``: 2-D only; ``matmul`` broadcasts)."""
+    if np.ndim(a) != 2 or np.ndim(b) != 2:
+        raise ValueError(f"mm: expects two matrices, got shapes {np.shape(a)} and "
+                         f"{np.shape(b)}; use matmul for other shapes")
+    return MatMul.apply(a, b)
+
+
 class Linear(Function):
     """The affine map of a layer, u = x Wᵀ + b: the document's u_l = W_l y_{l−1} + b_l
     (S11) with samples as rows, in one node instead of transpose, matmul and add."""

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from autograd.ops.axes import is_integer, normalize_axis
+from autograd.ops.axes import axis_or_dim, is_integer, normalize_axis
 from autograd.tensor import Tensor
 
 
@@ -31,30 +31,41 @@ def logical_xor(a, b): return _constant(np.logical_xor(_values(a), _values(b)))
 def bitwise(op: str, ufunc, *operands) -> Tensor:
     """``a & b``, ``a | b``, ``a ^ b``, ``~a``: logic on boolean tensors (bits on integer
     ones, as NumPy and PyTorch); floating operands are an error."""
-    arrays = [_values(x) for x in operands]
-    floating = [a.dtype for a in arrays if a.dtype.kind not in "biu"]
+    # Python ints and bools stay Python numbers, so they take the tensor's dtype (NumPy 2's
+    # weak scalars): int32 & 3 is int32 and uint64 & 5 works, as in PyTorch.
+    arrays = [x if isinstance(x, int) else _values(x) for x in operands]
+    floating = [np.result_type(a) for a in arrays if np.result_type(a).kind not in "biu"]
     if floating:
         raise TypeError(f"{op}: needs boolean (or integer) tensors, got dtype {floating[0]}; "
                         "make a mask first, e.g. (x > 0) & (x < 1)")
     try:
         return _constant(ufunc(*arrays))
+    except OverflowError:
+        raise OverflowError(f"{op}: the Python int in {operands!r} does not fit the "
+                            "tensor's dtype") from None
     except ValueError:
-        shapes = " and ".join(str(a.shape) for a in arrays)
+        shapes = " and ".join(str(np.shape(a)) for a in arrays)
         raise ValueError(f"{op}: cannot broadcast shapes {shapes} together") from None
 
 
-def _reduce(op: str, fn, a, axis, keepdims) -> Tensor:
+def _reduce(op: str, fn, a, axis, keepdims, dim, keepdim) -> Tensor:
+    axis, keepdims = axis_or_dim(op, axis, dim, keepdims, keepdim)
     data = _values(a)
     return _constant(fn(data, axis=normalize_axis(axis, data.ndim, op), keepdims=keepdims))
 
 
-def any(a, axis=None, keepdims=False): return _reduce("any", np.any, a, axis, keepdims)
-def all(a, axis=None, keepdims=False): return _reduce("all", np.all, a, axis, keepdims)
+def any(a, axis=None, keepdims=False, *, dim=None, keepdim=None):
+    return _reduce("any", np.any, a, axis, keepdims, dim, keepdim)
 
 
-def _position(op: str, fn, a, axis, keepdims) -> Tensor:
+def all(a, axis=None, keepdims=False, *, dim=None, keepdim=None):
+    return _reduce("all", np.all, a, axis, keepdims, dim, keepdim)
+
+
+def _position(op: str, fn, a, axis, keepdims, dim, keepdim) -> Tensor:
     """The index of the first largest (smallest) entry, of the flattened tensor when
     ``axis`` is None (as NumPy and PyTorch)."""
+    axis, keepdims = axis_or_dim(op, axis, dim, keepdims, keepdim)
     data = _values(a)
     if axis is not None:
         if not is_integer(axis):
@@ -65,5 +76,9 @@ def _position(op: str, fn, a, axis, keepdims) -> Tensor:
     return _constant(fn(data, axis=axis, keepdims=keepdims))
 
 
-def argmax(a, axis=None, keepdims=False): return _position("argmax", np.argmax, a, axis, keepdims)
-def argmin(a, axis=None, keepdims=False): return _position("argmin", np.argmin, a, axis, keepdims)
+def argmax(a, axis=None, keepdims=False, *, dim=None, keepdim=None):
+    return _position("argmax", np.argmax, a, axis, keepdims, dim, keepdim)
+
+
+def argmin(a, axis=None, keepdims=False, *, dim=None, keepdim=None):
+    return _position("argmin", np.argmin, a, axis, keepdims, dim, keepdim)

@@ -6,14 +6,16 @@ from __future__ import annotations
 import builtins
 import math
 import warnings
+from collections import namedtuple
 
 import numpy as np
 
 from autograd.errors import shown
 from autograd.function import Function
-from autograd.ops.arithmetic import abs
-from autograd.ops.axes import is_integer, normalize_axis
+from autograd.ops.arithmetic import abs, maximum, minimum
+from autograd.ops.axes import axis_or_dim, is_integer, normalize_axis, pick
 from autograd.ops.exp_log import sqrt
+from autograd.ops.logic import argmax, argmin
 from autograd.ops.shape import reshape
 from autograd.tensor import Tensor
 
@@ -157,21 +159,73 @@ class Norm(Reduction):
         return self.spread(grad / np.where(y == 0, 1, y), a) * a, None, None
 
 
-def sum(a, axis=None, keepdims=False): return Sum.apply(a, axis, keepdims)
-def mean(a, axis=None, keepdims=False): return Mean.apply(a, axis, keepdims)
-def max(a, axis=None, keepdims=False): return Max.apply(a, axis, keepdims)
-def min(a, axis=None, keepdims=False): return Min.apply(a, axis, keepdims)
-def prod(a, axis=None, keepdims=False): return Prod.apply(a, axis, keepdims)
-def logsumexp(a, axis=None, keepdims=False): return LogSumExp.apply(a, axis, keepdims)
+# Every reduction takes NumPy's axis/keepdims or PyTorch's dim/keepdim (ops.axes.pick).
+# sum and mean, on the hot path, look at dim/keepdim only when one is given.
+def sum(a, axis=None, keepdims=False, *, dim=None, keepdim=None):
+    if dim is not None or keepdim is not None:
+        axis, keepdims = axis_or_dim("sum", axis, dim, keepdims, keepdim)
+    return Sum.apply(a, axis, keepdims)
 
 
-def norm(a, p=2, axis=None, keepdims=False):
+def mean(a, axis=None, keepdims=False, *, dim=None, keepdim=None):
+    if dim is not None or keepdim is not None:
+        axis, keepdims = axis_or_dim("mean", axis, dim, keepdims, keepdim)
+    return Mean.apply(a, axis, keepdims)
+
+
+def prod(a, axis=None, keepdims=False, *, dim=None, keepdim=None):
+    return Prod.apply(a, *axis_or_dim("prod", axis, dim, keepdims, keepdim))
+
+
+def logsumexp(a, axis=None, keepdims=False, *, dim=None, keepdim=None):
+    return LogSumExp.apply(a, *axis_or_dim("logsumexp", axis, dim, keepdims, keepdim))
+
+
+#: What ``max(dim=…)`` and ``min(dim=…)`` return, as PyTorch: the extremes and their
+#: positions (``values, indices = x.max(dim=1)``).
+Extremes = namedtuple("Extremes", ["values", "indices"])
+
+
+def _extreme(op, position, a, args, axis, keepdims, dim, keepdim):
+    """NumPy's max/min (``axis``: the values) or PyTorch's (``dim``: values and indices;
+    a Tensor as second argument: the element-wise maximum/minimum). A bare positional
+    axis, ``max(x, 1)``, means one thing in NumPy and another in PyTorch: refused."""
+    name = op.name
+    if len(args) == 1 and isinstance(args[0], Tensor):
+        return (maximum if op is Max else minimum)(a, args[0])
+    if args:
+        raise TypeError(
+            f"{name}({', '.join(map(repr, args))}): NumPy reads a positional axis as 'the "
+            f"{name}imum values along it', PyTorch as '(values, indices) along it'; write "
+            f"axis={args[0]!r} for the values or dim={args[0]!r} for both")
+    if dim is None:
+        return op.apply(a, *axis_or_dim(name, axis, None, keepdims, keepdim))
+    axis, keepdims = axis_or_dim(name, axis, dim, keepdims, keepdim)
+    if not is_integer(axis):
+        raise TypeError(f"{name}: dim must be one int (PyTorch's (values, indices) form), "
+                        f"got {axis!r}; for the values over several axes use axis=")
+    return Extremes(op.apply(a, axis, keepdims), position(a, axis, keepdims))
+
+
+def max(a, *args, axis=None, keepdims=False, dim=None, keepdim=None):
+    """The largest entries: over ``axis`` (all by default) as NumPy; ``dim=d`` gives
+    PyTorch's ``(values, indices)``; ``max(a, b)`` with a Tensor b is ``maximum(a, b)``."""
+    return _extreme(Max, argmax, a, args, axis, keepdims, dim, keepdim)
+
+
+def min(a, *args, axis=None, keepdims=False, dim=None, keepdim=None):
+    """The smallest entries, as ``max``."""
+    return _extreme(Min, argmin, a, args, axis, keepdims, dim, keepdim)
+
+
+def norm(a, p=2, axis=None, keepdims=False, *, dim=None, keepdim=None):
     """The p-norm (Σ|aᵢ|ᵖ)^(1/p) over ``axis`` (all entries by default): one node for
     p = 2 (also ``"fro"``), max |aᵢ| for p = inf, composed of abs, pow and sum otherwise."""
+    axis, keepdims = axis_or_dim("norm", axis, dim, keepdims, keepdim)
     if p in (2, "fro"):
         return Norm.apply(a, axis, keepdims)
     if p == np.inf:
-        return max(abs(a), axis, keepdims)
+        return max(abs(a), axis=axis, keepdims=keepdims)
     if not isinstance(p, int | float) or isinstance(p, bool) or not p > 0:
         raise ValueError(f"norm: p must be a positive number, inf or 'fro', got {shown(p)}")
     if p == 1:
@@ -179,13 +233,17 @@ def norm(a, p=2, axis=None, keepdims=False):
     return sum(abs(a) ** p, axis, keepdims) ** (1 / p)
 
 
-def var(a, axis=None, keepdims=False, ddof=0):
-    """Variance Σ(a − mean)² / (n − ddof), NumPy's divisor by default (ddof=0).
+def var(a, axis=None, keepdims=False, ddof=None, *, dim=None, keepdim=None,
+        correction=None, unbiased=None):
+    """Variance Σ(a − mean)² / (n − ddof): NumPy's divisor n (ddof=0) by default, but
+    PyTorch's n − 1 when called PyTorch's way (``dim=``, ``correction=``, ``unbiased=``).
 
     Composed of mean, sub, mul and sum, so its gradient, 2(a − mean)/(n − ddof), comes
     from the chain rule rather than a formula of its own. With ddof ≥ n there are no
     degrees of freedom left: the divisor is 0 and the result inf (nan for constant
     entries), with a warning, as NumPy and PyTorch give."""
+    ddof = _ddof(ddof, dim, correction, unbiased)
+    axis, keepdims = axis_or_dim("var", axis, dim, keepdims, keepdim)
     n = math.prod([a.shape[i] for i in normalize_axis(axis, a.ndim, "var")])
     if n - ddof <= 0:
         warnings.warn(f"var: ddof={ddof} leaves no degrees of freedom for {n} entries; the "
@@ -195,9 +253,26 @@ def var(a, axis=None, keepdims=False, ddof=0):
         return sum(centred * centred, axis, keepdims) / builtins.max(n - ddof, 0)
 
 
-def std(a, axis=None, keepdims=False, ddof=0):
-    """Standard deviation √var (NumPy's ddof=0 by default; PyTorch's default is ddof=1)."""
-    return sqrt(var(a, axis, keepdims, ddof))
+def _ddof(ddof, dim, correction, unbiased) -> int:
+    """The divisor's n − ddof: NumPy's ``ddof`` (0 by default), PyTorch's ``correction``
+    or ``unbiased`` (1 by default, also when only ``dim`` says the call is PyTorch's)."""
+    torch_ddof = correction if unbiased is None else int(unbiased)
+    if ddof is not None and torch_ddof is not None and ddof != torch_ddof:
+        raise TypeError(f"var: got both ddof={ddof!r} (NumPy's name) and "
+                        f"correction/unbiased={torch_ddof!r} (PyTorch's); give one")
+    if ddof is not None:
+        return ddof
+    if torch_ddof is not None:
+        return torch_ddof
+    return 0 if dim is None else 1
+
+
+def std(a, axis=None, keepdims=False, ddof=None, *, dim=None, keepdim=None,
+        correction=None, unbiased=None):
+    """Standard deviation √var, with var's divisor: NumPy's ddof=0 by default, PyTorch's
+    n − 1 when called with ``dim=``, ``correction=`` or ``unbiased=``."""
+    return sqrt(var(a, axis, keepdims, ddof, dim=dim, keepdim=keepdim,
+                    correction=correction, unbiased=unbiased))
 
 
 class Cumsum(Function):
@@ -212,9 +287,10 @@ class Cumsum(Function):
         return np.cumsum(grad[backwards], axis=axis)[backwards], None
 
 
-def cumsum(a, axis=None):
+def cumsum(a, axis=None, *, dim=None):
     """Cumulative sum along ``axis`` (of the flattened tensor when ``axis`` is None, as
     NumPy; PyTorch's ``cumsum(dim)`` always names the axis)."""
+    axis = pick("cumsum", "axis", axis, "dim", dim)
     if axis is None:
         return Cumsum.apply(reshape(a, (-1,)), 0)
     if not is_integer(axis):

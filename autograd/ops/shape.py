@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 
 from autograd.function import Function
-from autograd.ops.axes import is_integer, normalize_axis
+from autograd.ops.axes import is_integer, normalize_axis, pick
 from autograd.tensor import Tensor, varargs
 
 
@@ -88,20 +88,57 @@ class Concatenate(Function):
 
 
 def reshape(a, shape): return Reshape.apply(a, tuple(shape))
-def transpose(a, axes=None): return Transpose.apply(a, None if axes is None else tuple(axes))
 def broadcast_to(a, shape): return BroadcastTo.apply(a, tuple(shape))
 
 
-def concatenate(tensors, axis=0):
+def transpose(a, *axes):
+    """Axes reordered. NumPy's meaning for no axes (all reversed), one tuple (a
+    permutation: ``transpose(a, (1, 0))``) or three ints or more; PyTorch's for two ints:
+    ``transpose(a, d0, d1)`` swaps axes d0 and d1 (on a matrix NumPy would read
+    ``(0, 1)`` as 'leave as it is': the two-int form always means the swap)."""
+    if len(axes) == 2 and is_integer(axes[0]) and is_integer(axes[1]):
+        return swapaxes(a, *axes)
+    axes = varargs(axes)
+    return Transpose.apply(a, None if axes in ((), (None,)) else tuple(axes))
+
+
+def view(a, *shape):
+    """PyTorch's name for reshape (no copy is promised: the result is a new tensor of the
+    same entries in the new shape; ``view(-1)`` flattens)."""
+    return reshape(a, varargs(shape))
+
+
+def flatten(a, start_dim=0, end_dim=-1):
+    """Axes start_dim … end_dim merged into one (all of them by default: a 1-D tensor),
+    as PyTorch's ``flatten``."""
+    shape = np.shape(a)
+    if not shape:
+        return reshape(a, (1,))
+    first, last = (normalize_axis(d, len(shape), "flatten")[0] for d in (start_dim, end_dim))
+    if first > last:
+        raise ValueError(f"flatten: start_dim {start_dim} comes after end_dim {end_dim} "
+                         f"for shape {shape}")
+    return reshape(a, (*shape[:first], -1, *shape[last + 1:]))
+
+
+def concatenate(tensors, axis=0, *, dim=None):
     """Join tensors along an existing axis (as ``np.concatenate``; ``axis=None`` joins
-    them flattened)."""
+    them flattened); ``dim=`` is PyTorch's name for the axis (``ag.cat``)."""
+    axis = pick("concatenate", "axis", axis, "dim", dim, 0)
     if axis is None:
         return Concatenate.apply(0, *[reshape(t, (-1,)) for t in tensors])
     return Concatenate.apply(axis, *tensors)
 
 
-def stack(tensors, axis=0):
+def cat(tensors, dim=None, *, axis=None):
+    """PyTorch's name for ``concatenate``: join tensors along axis ``dim`` (0 by default;
+    ``axis=`` also works)."""
+    return concatenate(tensors, 0 if axis is None else axis, dim=dim)
+
+
+def stack(tensors, axis=0, *, dim=None):
     """Join tensors along a new axis (as ``np.stack``): each gains the axis, then joined."""
+    axis = pick("stack", "axis", axis, "dim", dim, 0)
     tensors = list(tensors)
     if not tensors:
         raise ValueError("stack: need at least one tensor")
@@ -111,8 +148,9 @@ def stack(tensors, axis=0):
     return concatenate([expand_dims(t, axis) for t in tensors], axis=axis)
 
 
-def squeeze(a, axis=None):
-    """Drop axes of length 1 (all of them, or the given ones)."""
+def squeeze(a, axis=None, *, dim=None):
+    """Drop axes of length 1 (all of them, or the given ones; ``dim`` is PyTorch's name)."""
+    axis = pick("squeeze", "axis", axis, "dim", dim)
     shape = np.shape(a)
     if axis is None:
         axes = {i for i, n in enumerate(shape) if n == 1}
@@ -145,7 +183,7 @@ def expand_dims(a, axis):
 def permute(a, *axes):
     """The axes reordered (PyTorch's name for ``transpose(axes)``): axis i of the result is
     axis ``axes[i]`` of a; the axes as several ints or one tuple."""
-    return transpose(a, varargs(axes))
+    return Transpose.apply(a, varargs(axes))
 
 
 def swapaxes(a, axis1, axis2):
@@ -153,7 +191,7 @@ def swapaxes(a, axis1, axis2):
     order = list(range(np.ndim(a)))
     first, second = (normalize_axis(x, len(order), "swapaxes")[0] for x in (axis1, axis2))
     order[first], order[second] = order[second], order[first]
-    return transpose(a, order)
+    return Transpose.apply(a, tuple(order))
 
 
 def t(a):
@@ -161,7 +199,7 @@ def t(a):
     if np.ndim(a) > 2:
         raise ValueError(f"t: expects a tensor of at most 2 dimensions, got shape "
                          f"{np.shape(a)}; use permute or swapaxes")
-    return transpose(a)
+    return Transpose.apply(a, None)
 
 
 def expand(a, *shape):
