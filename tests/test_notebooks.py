@@ -62,7 +62,9 @@ def test_notebook_runs(path: Path, tmp_path: Path) -> None:
         pytest.skip(f"{path.stem} needs {', '.join(missing)}: pip install "
                     f"'backprop-primer[export]'")
     nb = nbformat.read(path, as_version=4)
-    client = nbclient.NotebookClient(nb, kernel_name="python3", timeout=120,
+    # iopub_timeout: on a busy machine a cell's last outputs can arrive seconds after it
+    # finished; nbclient's default (4 s) then drops them, and the key line with them.
+    client = nbclient.NotebookClient(nb, kernel_name="python3", timeout=120, iopub_timeout=60,
                                      resources={"metadata": {"path": str(tmp_path)}})
     pythonpath = os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))
     client.execute(env={**os.environ, "PYTHONPATH": pythonpath})  # raises on a cell error
