@@ -3,7 +3,9 @@
 Build: ``pip install -e '.[docs]'`` then ``sphinx-build -W docs docs/_build/html``
 (warnings are errors, so a broken reference or a docstring that does not render fails).
 The notebooks are rendered by myst-nb from their stored outputs, never re-executed; they
-are copied here from ``../notebooks`` at the start of every build.
+are copied here from ``../notebooks`` (and their Chinese twins from ``../notebooks/zh``
+into ``zh/notebooks``) at the start of every build. Every page links to its twin in the
+other language (``docs/_ext/language_switch.py``); the Chinese pages live in ``zh/``.
 """
 
 import shutil
@@ -29,6 +31,7 @@ extensions = [
     "sphinx.ext.mathjax",
     "sphinx-mathjax-offline",   # MathJax served from the built site, not a CDN
     "offline",                  # the build fails if a page would load from the network
+    "language_switch",          # English ↔ 中文: a link to the twin page, and <html lang>
 ]
 
 root_doc = "index"
@@ -56,12 +59,14 @@ napoleon_use_rtype = False
 
 
 def _copy_notebooks() -> None:
-    """docs/notebooks/ mirrors ../notebooks/*.ipynb (stale copies removed)."""
-    target = DOCS / "notebooks"
-    shutil.rmtree(target, ignore_errors=True)
-    target.mkdir()
-    for notebook in sorted((ROOT / "notebooks").glob("*.ipynb")):
-        shutil.copy2(notebook, target / notebook.name)
+    """docs/notebooks/ mirrors ../notebooks/*.ipynb, docs/zh/notebooks/ mirrors
+    ../notebooks/zh/*.ipynb (stale copies removed)."""
+    for written, shown in (("notebooks", "notebooks"), ("notebooks/zh", "zh/notebooks")):
+        target = DOCS / shown
+        shutil.rmtree(target, ignore_errors=True)
+        target.mkdir()
+        for notebook in sorted((ROOT / written).glob("*.ipynb")):
+            shutil.copy2(notebook, target / notebook.name)
 
 
 _copy_notebooks()

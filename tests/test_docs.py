@@ -86,3 +86,21 @@ def test_the_offline_check_names_every_address_a_page_would_fetch():
     ]
     assert offline.remote_loads('<script src="mathjax/tex-chtml.js"></script>') == []
 
+def test_every_page_links_its_twin_in_the_other_language():
+    switch = pytest.importorskip("language_switch", reason="Sphinx is not installed (docs extra)")
+    found = {"index", "formulas", "api/nn", "notebooks/01_a", "zh/index", "zh/formulas",
+             "zh/glossary", "zh/notebooks/01_a"}
+    assert switch.twin("formulas", found) == "zh/formulas"
+    assert switch.twin("zh/formulas", found) == "formulas"
+    assert switch.twin("notebooks/01_a", found) == "zh/notebooks/01_a"
+    assert switch.twin("zh/notebooks/01_a", found) == "notebooks/01_a"
+    assert switch.twin("api/nn", found) == "zh/index"        # no Chinese page: its front page
+    assert switch.twin("zh/glossary", found) == "index"
+    assert 'href="zh/formulas.html"' in switch.switch("formulas", "zh/formulas.html")
+    assert 'lang="zh-CN">中文</span>' in switch.switch("zh/formulas", "../formulas.html")
+
+
+def test_every_english_page_with_a_chinese_twin_keeps_its_name():
+    """docs/zh/ holds only twins of English pages, or the glossary, Chinese only."""
+    chinese = {path.name for path in (DOCS / "zh").glob("*.md")} - {"glossary.md"}
+    assert chinese and chinese <= {path.name for path in DOCS.glob("*.md")}

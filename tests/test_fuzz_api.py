@@ -1,4 +1,4 @@
-"""A fuzzer over the public API (issue 23): tensor ops and methods, backward and grad, nn
+"""A fuzzer over the public API: tensor ops and methods, backward and grad, nn
 modules and losses, optimizers, fit, save/load, draw/explain/animate — each called with
 arguments drawn from wrong types, shapes, dtypes, NaN/inf and empty data.
 

@@ -1,6 +1,6 @@
 """Drawings without system Graphviz: graphviz-pure (Graphviz's ``dot`` rebuilt in Rust, a
 pip dependency) renders them when ``dot`` is not on PATH, and where system ``dot`` exists
-both programs draw the same nodes, edges, boxes and texts (issue 22)."""
+both programs draw the same nodes, edges, boxes and texts."""
 
 import shutil
 import subprocess

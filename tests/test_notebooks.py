@@ -1,8 +1,10 @@
-"""Every notebook in notebooks/ runs top to bottom without an error.
+"""Every notebook in notebooks/ and its Chinese twin in notebooks/zh/ runs top to bottom
+without an error.
 
 Each is executed in a fresh ``python3`` kernel with the repository on ``PYTHONPATH`` and a
 temporary working directory (files a notebook saves land there), and a line that carries
-its conclusion must appear in the new outputs — the claim it demonstrates still holds.
+its conclusion must appear in the new outputs — the claim it demonstrates still holds. A
+twin runs the same code (tests/test_notebooks_zh.py), so it prints the same line.
 Notebooks are slow compared with unit tests (a few seconds to half a minute each):
 ``pytest -k "not notebook"`` leaves them out.
 """
@@ -19,6 +21,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
+TWINS = sorted((ROOT / "notebooks" / "zh").glob("*.ipynb"))
 
 # A line of output per notebook that states what it demonstrates (S-numbers: docs/formulas.md).
 KEY_OUTPUTS = {
@@ -47,16 +50,21 @@ def _text(nb) -> str:
 
 def test_every_notebook_is_listed():
     assert {path.stem for path in NOTEBOOKS} == set(KEY_OUTPUTS)
+    assert {path.stem for path in TWINS} == set(KEY_OUTPUTS)
 
 
-@pytest.mark.parametrize("path", NOTEBOOKS, ids=[path.stem for path in NOTEBOOKS])
+@pytest.mark.parametrize("path", NOTEBOOKS + TWINS,
+                         ids=[path.relative_to(ROOT / "notebooks").with_suffix("").as_posix()
+                              for path in NOTEBOOKS + TWINS])
 def test_notebook_runs(path: Path, tmp_path: Path) -> None:
     missing = [name for name in NEEDS.get(path.stem, ()) if importlib.util.find_spec(name) is None]
     if missing:
         pytest.skip(f"{path.stem} needs {', '.join(missing)}: pip install "
                     f"'backprop-primer[export]'")
     nb = nbformat.read(path, as_version=4)
-    client = nbclient.NotebookClient(nb, kernel_name="python3", timeout=120,
+    # iopub_timeout: on a busy machine a cell's last outputs can arrive seconds after it
+    # finished; nbclient's default (4 s) then drops them, and the key line with them.
+    client = nbclient.NotebookClient(nb, kernel_name="python3", timeout=120, iopub_timeout=60,
                                      resources={"metadata": {"path": str(tmp_path)}})
     pythonpath = os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))
     client.execute(env={**os.environ, "PYTHONPATH": pythonpath})  # raises on a cell error

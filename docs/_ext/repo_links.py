@@ -5,8 +5,9 @@ Pages such as ``formulas.md`` link to files by their path in the repository
 (``../docs/formulas.md``), which works when they are read on a code host. On the site, a
 ``source-read`` hook rewrites each such link before parsing, resolving it from where the
 file lies in the repository: a page of ``docs/`` or a notebook becomes a link to its page
-here (conf.py copies the notebooks into ``docs/notebooks/``); any other file has no page,
-so the link becomes its text alone. Links to the web and anchors are left as they are.
+here (conf.py copies the notebooks into ``docs/notebooks/``, their Chinese twins from
+``notebooks/zh/`` into ``docs/zh/notebooks/``); any other file has no page, so the link
+becomes its text alone. Links to the web and anchors are left as they are.
 """
 
 from __future__ import annotations
@@ -20,20 +21,22 @@ from typing import Any
 from sphinx.application import Sphinx
 
 LINK = re.compile(r"(?<!!)\[(?P<text>[^\]]*)\]\((?P<target>[^)\s]+)\)")
+# Folders of notebooks in the repository → where conf.py copies them in the site's sources.
+NOTEBOOK_FOLDERS = {"notebooks": "notebooks", "notebooks/zh": "zh/notebooks"}
 
 
 def rewrite(source: str, written_at: Path, shown_at: Path, docs: Path) -> str:
     """``source`` with its links, written relative to ``written_at`` (the file's place in
     the repository), made relative to ``shown_at`` (its place in the site's sources)."""
-    notebooks = docs.parent / "notebooks"
+    copies = {docs.parent / written: docs / shown for written, shown in NOTEBOOK_FOLDERS.items()}
 
     def replace(match: re.Match) -> str:
         target, _, anchor = match["target"].partition("#")
         if not target or re.match(r"^[a-z][a-z+.-]*:", target):
             return match[0]  # an anchor on this page, or a URL (https:, mailto:)
         path = (written_at.parent / target).resolve()
-        if path.parent == notebooks and path.suffix == ".ipynb":
-            path = docs / "notebooks" / path.name
+        if path.parent in copies and path.suffix == ".ipynb":
+            path = copies[path.parent] / path.name
         elif not path.is_relative_to(docs):
             return match["text"]
         here = Path(os.path.relpath(path, shown_at.parent)).as_posix()
@@ -51,7 +54,8 @@ def source_read(app: Sphinx, docname: str, source: list[str]) -> None:
     # A notebook's copy: its links were written in ../notebooks, and only its Markdown
     # cells hold links (code such as ``f[0](x)`` must stay as it is).
     notebook = json.loads(source[0])
-    written_at = docs.parent / "notebooks" / shown_at.name
+    written = {docs / shown: written for written, shown in NOTEBOOK_FOLDERS.items()}
+    written_at = docs.parent / written[shown_at.parent] / shown_at.name
     for cell in notebook["cells"]:
         if cell["cell_type"] == "markdown":
             text = "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
