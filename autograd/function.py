@@ -6,12 +6,12 @@ from typing import Any, ClassVar, NamedTuple
 
 import numpy as np
 
-from autograd import hooks, versions
+from autograd import hooks, pytorch_style, versions
 from autograd.grad_mode import _state
 from autograd.tensor import Tensor, stand_in
 
 
-class Function:
+class Function(pytorch_style.Context):
     """An op: ``forward`` on arrays; ``backward`` the same formula on arrays or Tensors.
 
     ``apply(*inputs)`` runs ``forward`` on the inputs' arrays and, when grad is enabled
@@ -26,7 +26,9 @@ class Function:
     ``.T``) and NumPy functions (``np.exp``, ``np.where``): on Tensors they call our ops.
     An op whose backward does not read its inputs says so with ``reads_inputs = False``
     (it then receives None for each); one that needs its output saves it in ``forward``
-    (``self.saved = (y,)``) and reads it back with ``self.output(...)``.
+    (``self.saved = (y,)``) and reads it back with ``self.output(...)``. PyTorch's way —
+    static ``forward(ctx, …)`` and ``backward(ctx, grad)`` with ``ctx.save_for_backward``
+    — works too (``autograd.pytorch_style``).
 
     What a node keeps (PyTorch's saved tensors, not the tensors themselves):
 
@@ -56,6 +58,11 @@ class Function:
     backpropagated = False  # set when a backward pass started from this node's output
     _hooks: list | None = None
     _version = 0  # the clock's reading at the last in-place change of the result
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if pytorch_style.is_pytorch_style(cls):  # static forward(ctx, …), backward(ctx, g)
+            pytorch_style.adapt(cls)
 
     @classmethod
     def apply(cls, *inputs: Any) -> Tensor:
