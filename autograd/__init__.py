@@ -86,6 +86,7 @@ from autograd.ops import (
 )
 from autograd.random import get_generator, manual_seed
 from autograd.record import retain_grads
+from autograd.scopes import record_modules
 from autograd.show.animate import animate
 from autograd.show.draw import draw
 from autograd.show.explain import explain
@@ -103,8 +104,9 @@ __all__ = [
     "gradcheck", "int32", "int64", "is_grad_enabled", "isfinite", "isinf", "isnan", "linspace",
     "log", "log2", "log10", "logical_and", "logical_not", "logical_or", "logical_xor",
     "logsumexp", "manual_seed", "matmul", "max", "maximum", "mean", "min", "minimum",
-    "no_grad", "norm", "ones", "ones_like", "permute", "pow", "prod", "rand", "randn", "relu",
-    "reshape", "retain_grads", "round", "rsqrt", "set_default_dtype", "set_grad_enabled",
+    "no_grad", "norm", "ones", "ones_like", "permute", "pow", "prod", "rand", "randn",
+    "record_modules", "relu", "reshape", "retain_grads", "round", "rsqrt", "set_default_dtype",
+    "set_grad_enabled",
     "sigmoid", "sin", "sqrt", "squeeze", "stack", "std", "sum", "swapaxes", "take_along_axis",
     "tanh", "tensor", "trace", "transpose", "var", "where", "zeros", "zeros_like",
 ]
