@@ -46,6 +46,10 @@ class Notation:
         return {self.loss: (output, self.loss_inputs)} if self.loss else {}
 
 
+def _path(node: Any) -> str:
+    return node.scope.path if isinstance(node.scope, ModuleScope) else ""
+
+
 def _in_model(node: Any) -> bool:
     scope = node.scope
     return isinstance(scope, ModuleScope) and scope.chain()[0].path == ""
@@ -79,7 +83,9 @@ def _notation(view: GraphView, output: Tensor) -> Notation:
     if told is not None:
         names, formulas, title = told["names"], told.get("formulas", {}), told.get("loss")
     else:
-        names, formulas, title = _path_names(view, inside, made, outputs, output), {}, None
+        ops = {id(node): node for node in view.ops}
+        named = [ops[key] for key in loss_ops if key != id(output.grad_fn)] + inside
+        names, formulas, title = _path_names(view, named, made, outputs, output), {}, None
     if len(loss_ops) < 2:
         return Notation(names, formulas)
     title = title or next((n for n, t in names.items() if t is output), "E")
@@ -107,15 +113,16 @@ def _loss(view: GraphView, made: set[int], end: int | None) -> tuple[list[int], 
 def _path_names(view: GraphView, inside: list[Any], made: set[int], outputs: list[int],
                 output: Tensor) -> dict[str, Tensor]:
     """Each op's result by the module path that made it and the op (numbered when a
-    path makes several of one op), the model's one input x, its one output y, and E."""
-    bases = {id(node): ".".join(filter(None, [node.scope.path, node.name])) for node in inside}
+    path makes several of one op; ops outside the model by the op), the model's one
+    input x, its one output y, and E."""
+    bases = {id(node): ".".join(filter(None, [_path(node), node.name])) for node in inside}
     counts, seen = Counter(bases.values()), Counter()
     names: dict[str, Tensor] = {}
     for node in reversed(inside):  # forward order
         base = bases[id(node)]
         seen[base] += 1
         names[base if counts[base] == 1 else f"{base}{seen[base]}"] = view.tensors[id(node)]
-    inputs = {k for node in inside for k, _ in view.uses[id(node)]
+    inputs = {k for node in inside if id(node) in made for k, _ in view.uses[id(node)]
               if k not in made and role(view.tensors[k], False) != "parameter"
               and not view.tensors[k].name}
     if len(inputs) == 1:
