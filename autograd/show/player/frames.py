@@ -277,7 +277,9 @@ def build_frames(explanation: Explanation, moved: list[Move], view: GraphView,
     frames += [_backward_frame(k, m, len(moved), ids, labels, received, seen)
                for k, m in enumerate(moved, start=1)]
     if len(frames) > 1:
-        frames[-1].cells.append(["gradients of the leaves", "\n".join(explanation.sums())])
+        frames[-1].cells.append(["gradients of the leaves", ""])
+        frames[-1].cells += [value_cell(f"{total.name}.grad", total.total)
+                             for total in explanation.totals]
     return frames
 
 
