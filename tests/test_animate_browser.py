@@ -46,8 +46,9 @@ root.querySelectorAll('svg .node').forEach(g => {
 });
 const cells = {}, rows = [];
 root.querySelectorAll('.ag-row tr').forEach(r => {
-  cells[r.cells[0].textContent] = r.cells[1].innerText;
-  rows.push([r.cells[0].textContent, r.cells[1].innerText]);
+  const value = r.cells[1] ? r.cells[1].innerText : '';  // a heading spans the row
+  cells[r.cells[0].textContent] = value;
+  rows.push([r.cells[0].textContent.replace(/\\s+/g, ' '), value]);
 });
 return {status: root.querySelector('[role=status]').textContent,
         current: [...root.querySelectorAll('svg .node.current')].map(title).sort(),
@@ -415,3 +416,52 @@ def test_a_notebook_opened_cold_shows_the_whole_final_graph_at_cell_width(browse
     every = {"x", "W1", "b1", "u1", "y1", "W2", "b2", "u2", "y2", "t", "E = ½ Σ (y2 − t)²"}
     assert every <= titles  # the whole graph, every gradient in place
     assert "δ1" in svg and "δ2" in svg
+
+
+def test_the_layer_view_steps_through_the_same_record_with_the_documents_deltas(
+        browser, command_line_page):
+    from nn import backprop as bp
+    from nn.mlp import MLP
+
+    resize(browser, 1280, 900)
+    try:
+        browser.get(command_line_page.as_uri())
+        toggle = browser.find_element("css selector", ".ag-view")
+        assert toggle.is_displayed() and toggle.text == "Layer view"
+        toggle.click()
+        assert not browser.find_element("css selector", ".ag-canvas").is_displayed()
+
+        def delta(l):
+            block = browser.find_elements(
+                "css selector", f".ag-layers [data-name=u{l}] .ag-lgrad")
+            return block[0].text if block else None
+
+        layer_rows = []
+        for _ in range(10):
+            press(browser, "Next")
+            layer_rows.append([r[0] for r in state(browser)["rows"]])
+            if len(layer_rows) == 6:  # after the loss step only δ2's inputs are known
+                assert delta(1) is None
+        # the same model and sample as python -m nn animate (seed 0), by the document's
+        # own formulas in plain NumPy (S14, S15)
+        ag.manual_seed(0)
+        model = MLP([3, 3, 3], activation="sigmoid", output_activation="sigmoid")
+        generator = ag.get_generator()
+        x = generator.standard_normal((1, 3))
+        t = generator.random((1, 3))
+        W, b, f = bp.params(model)
+        u, y = bp.forward(W, b, f, x.T)
+        deltas = bp.deltas(W, f, u, y, t.T)
+        for l in (1, 2):
+            shown = delta(l)
+            assert shown.startswith(f"δ{l}") and close(shown[2:], deltas[l])
+        # each backward step shows its equation of S12–S16, numbers filled in
+        headings = [rows[1] for rows in layer_rows[5:]]
+        assert headings == ["∂E/∂y2, the error's gradient (S12, S13)",
+                            "δ2 = ∂E/∂y2 ∘ f′(u2) (S14, S15)", "∂E/∂W2 = δ2 y1ᵀ (S16)",
+                            "δ1 = ∂E/∂y1 ∘ f′(u1) (S14, S15)", "∂E/∂W1 = δ1 xᵀ (S16)"]
+        assert "∂E/∂y1 = W2ᵀ δ2 (S15)" in layer_rows[7]
+        toggle.click()
+        assert browser.find_element("css selector", ".ag-canvas").is_displayed()
+    finally:
+        resize(browser, 1400, 900)

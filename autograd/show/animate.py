@@ -32,6 +32,8 @@ from autograd.show.player.frames import (
     reserved_places,
 )
 from autograd.show.player.graph import Picture, tensor_titles
+from autograd.show.player.layers import equations
+from autograd.show.player.layers import picture as layer_picture
 from autograd.show.player.words import WORDS
 from autograd.tensor import Tensor
 
@@ -57,17 +59,21 @@ class Animation:
     """The backward pass of one output as a step-through (see ``animate``).
 
     ``frames`` are the steps (frame 0 is the graph before the first one); ``explanation``
-    is the ``ag.explain`` record they are read from; ``note`` says what was left out.
+    is the ``ag.explain`` record they are read from; ``note`` says what was left out;
+    ``layers`` is the document's layer picture of an MLP (``autograd.show.player.layers``),
+    which the page's "Layer view" button shows instead of the graph.
     """
 
     def __init__(self, explanation: Explanation, frames: list[Frame], picture: Picture,
-                 quiz: bool, note: str, wait: bool = True) -> None:
+                 quiz: bool, note: str, wait: bool = True,
+                 layers: dict[str, Any] | None = None) -> None:
         self.explanation = explanation
         self.frames = frames
         self.picture = picture
         self.quiz = quiz
         self.note = note
         self.wait = wait
+        self.layers = layers
 
     def __len__(self) -> int:
         """The number of steps (frames after frame 0)."""
@@ -104,7 +110,7 @@ class Animation:
     def _fragment(self, fallback: str) -> str:
         frames = [asdict(f) if self.quiz else {**asdict(f), "quiz": []} for f in self.frames]
         data = {"quiz": self.quiz, "wait": self.wait, "rtol": QUIZ_RTOL, "atol": QUIZ_ATOL,
-                "words": WORDS["en"], "frames": frames}
+                "words": WORDS["en"], "layers": self.layers, "frames": frames}
         states, grads = cumulative(self.frames, len(self))
         title = f"backward pass of {self.explanation.output}"
         words = {f"w_{key}": html.escape(text) for key, text in WORDS["en"].items()}
@@ -181,6 +187,10 @@ def animate(output: Tensor, quiz: bool = False, *, names: dict[str, Tensor] | No
     wait : bool
         In the quiz, Next waits for a right answer, Reveal or Skip.
 
+    For a recorded ``nn.MLP`` the page also has a layer view: one column per layer with
+    u_l, y_l and δ_l, W_l on the edges, stepping through the same record, each backward
+    step with its equation of S12–S16 and the numbers filled in.
+
     Returns
     -------
     Animation
@@ -214,11 +224,14 @@ def animate(output: Tensor, quiz: bool = False, *, names: dict[str, Tensor] | No
     picture = Picture(drawn.dot.pipe(format="svg"),
                       tensor_titles(drawn.tensors, drawn.ops, labels, drawn.drawn))
     frames = build_frames(explanation, moved, view, drawn.tensors, groups, labels, forward)
+    for frame, move in zip(frames[len(frames) - len(moved):], moved, strict=True):
+        frame.layer = equations(move, names, labels)
     hidden = len(view.ops) - len(groups) - len(drawn.drawn)
     note = (f"This graph has {len(view.ops):,} ops; the {len(drawn.drawn):,} nearest the "
             f"output are drawn and stepped through, {hidden:,} are left out "
             "(ag.animate(..., max_ops=None) shows all)." if hidden else told.hint)
-    return Animation(explanation, frames, picture, quiz, note, wait)
+    return Animation(explanation, frames, picture, quiz, note, wait,
+                     layer_picture(names, drawn.tensors))
 
 
 __all__ = ["Animation", "animate"]

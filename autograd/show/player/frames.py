@@ -6,8 +6,9 @@ incoming gradient is the output's, it sends what its ops sent out of the group. 
 names what it highlights (``current`` nodes, ``edges``), the node states and gradient
 texts it changes (``states``, ``grads``: changes, applied in order from frame 0 on a
 neutral picture; a gradient is its caption then one text per grid cell), the panel's
-rows (``cells``: name, text, and for a value the grid ``table`` of its numbers) and, for
-a backward step, the quiz questions (one per gradient sent). The player (player.js) and
+rows (``cells``: name, text, and for a value the grid ``table`` of its numbers), for
+a backward step the quiz questions (one per gradient sent) and the layer view's
+equations (``layer``, ``autograd.show.player.layers``). The player (player.js) and
 ``Animation.save_frames`` only apply these changes; neither computes anything about the
 pass.
 """
@@ -42,6 +43,7 @@ class Frame:
     grads: dict[str, list[str]] = field(default_factory=dict)
     cells: list[list[Any]] = field(default_factory=list)
     quiz: list[dict[str, Any]] = field(default_factory=list)
+    layer: list[list[Any]] = field(default_factory=list)
 
 
 @dataclass

@@ -75,8 +75,14 @@
       head.textContent = cell[0];
       row.appendChild(head);
       row.setAttribute("data-row", cell[0].split(" ")[0]);
+      var hidden = secret && cell[0] === "sends";
+      if (cell[1] === "" && !cell[2] && !hidden) {  // a heading: an equation, "sends"
+        head.colSpan = 2;
+        head.className = "ag-heading";
+        return;
+      }
       var value = row.insertCell();
-      if (secret && cell[0] === "sends") {
+      if (hidden) {
         value.textContent = words.secret;
         value.className = "ag-secret";
       } else if (cell[2]) {
@@ -166,13 +172,72 @@
     return view;
   }
 
+  /* A gradient's texts ([caption, cells…]) in the shape of its values' grid. */
+  function gradientGrid(texts, value) {
+    var cells = texts.slice(1), rows = [];
+    if (!value.grid) return null;
+    var width = value.grid[0].length;
+    for (var r = 0; r < cells.length; r += width) rows.push(cells.slice(r, r + width));
+    return grid(rows);
+  }
+
+  /* The document's layer picture (layers.py): columns x | u1 y1 | u2 y2 …, with W_l and
+     b_l between them; a value shows once computed, a gradient as it arrives (δ_l is the
+     gradient of u_l). */
+  function layerView(box, layers, state, current, words) {
+    box.textContent = "";
+    function block(entry, className) {
+      var name = entry[0], id = entry[1], value = layers.values[id];
+      var div = document.createElement("div");
+      div.className = "ag-lblock " + className + (current.indexOf(id) >= 0 ? " ag-current" : "");
+      div.setAttribute("data-name", name);
+      var head = document.createElement("div");
+      head.className = "ag-lname";
+      head.textContent = name;
+      div.appendChild(head);
+      var row = document.createElement("div");
+      row.className = "ag-lrow";
+      if (state.states[id] !== "pending") row.appendChild(grid(value.grid || [["…"]]));
+      var texts = state.grads[id];
+      if (texts) {
+        var g = document.createElement("div"), caption = document.createElement("div");
+        g.className = "ag-lgrad";
+        caption.textContent = texts[0];
+        g.appendChild(caption);
+        g.appendChild(gradientGrid(texts, value) || document.createTextNode(texts.slice(1).join(" ")));
+        row.appendChild(g);
+      }
+      div.appendChild(row);
+      return div;
+    }
+    layers.columns.forEach(function (column, l) {
+      if (l > 0) {
+        var edge = document.createElement("div");
+        edge.className = "ag-ledge";
+        layers.edges[l - 1].forEach(function (entry) { edge.appendChild(block(entry, "ag-lweight")); });
+        var arrow = document.createElement("div");
+        arrow.className = "ag-larrow";
+        arrow.textContent = "\u2192";
+        edge.appendChild(arrow);
+        box.appendChild(edge);
+      }
+      var col = document.createElement("div"), head = document.createElement("h4");
+      col.className = "ag-lcolumn";
+      head.textContent = l === 0 ? words.input : say(words, "layer", { l: l });
+      col.appendChild(head);
+      column.forEach(function (entry) { col.appendChild(block(entry, "ag-lvector")); });
+      box.appendChild(col);
+    });
+  }
+
   function setup(root) {
     root.setAttribute("data-ready", "");
     var data = JSON.parse(root.querySelector("script.ag-data").textContent);
     var frames = data.frames, last = frames.length - 1, words = data.words;
     var ui = {};
     ["player", "prev", "play", "next", "slider", "status", "stage", "canvas", "title", "row",
-      "quiz", "table", "print", "fallback", "zoom-in", "zoom-out", "fit"].forEach(function (name) {
+      "quiz", "table", "print", "fallback", "zoom-in", "zoom-out", "fit", "view",
+      "layers"].forEach(function (name) {
       ui[name] = root.querySelector(".ag-" + name);
     });
     // The live picture replaces the static one (kept in a script element, so that a
@@ -184,7 +249,7 @@
     var svg = ui.canvas.querySelector("svg.ag-graph");
     var parts = byId(svg);
     var view = View(ui.stage, ui.canvas, svg);
-    var shown = 0, timer = null, revealed = {}, hinted = {};
+    var shown = 0, timer = null, revealed = {}, hinted = {}, layered = false;
 
     function waiting(k) {
       return data.quiz && frames[k].quiz.length > 0 && !revealed[k];
@@ -193,11 +258,15 @@
     function show(k) {
       shown = Math.max(0, Math.min(last, k));
       var frame = frames[shown], pending = waiting(shown);
-      paint(parts, stateAt(frames, pending ? shown - 1 : shown), frame.current, frame.edges);
+      var state = stateAt(frames, pending ? shown - 1 : shown);
+      paint(parts, state, frame.current, frame.edges);
+      if (layered) layerView(ui.layers, data.layers, state, frame.current, words);
       ui.status.textContent = say(words, "status", { k: shown, n: last });
       ui.slider.value = String(shown);
       ui.title.textContent = frame.title;
-      cellRows(ui.row, frame.cells, pending, words);
+      var rows = layered && frame.layer.length && !pending ? [frame.cells[0]].concat(frame.layer)
+        : frame.cells;
+      cellRows(ui.row, rows, pending, words);
       quiz(frame, shown, pending);
       ui.prev.disabled = shown === 0;
       ui.next.disabled = shown === last || (pending && data.wait);
@@ -373,6 +442,18 @@
     ui["zoom-in"].addEventListener("click", function () { view.zoom(ZOOM_STEP); });
     ui["zoom-out"].addEventListener("click", function () { view.zoom(1 / ZOOM_STEP); });
     ui.fit.addEventListener("click", view.fit);
+    if (data.layers) {
+      ui.view.hidden = false;
+      ui.view.addEventListener("click", function () {
+        layered = !layered;
+        ui.view.setAttribute("aria-pressed", layered ? "true" : "false");
+        ui.view.textContent = layered ? words.graph : words.layers;
+        ui.canvas.hidden = layered;
+        ui.layers.hidden = !layered;
+        ui["zoom-in"].disabled = ui["zoom-out"].disabled = ui.fit.disabled = layered;
+        show(shown);
+      });
+    }
     var standalone = document.body.classList.contains("ag-page");
     (standalone ? document : root).addEventListener("keydown", key);
     window.addEventListener("beforeprint", printPages);
