@@ -211,3 +211,25 @@ def test_command_line_writes_the_document_network_page(tmp_path, capsys):
     assert "δ1" in out.read_text() and "wrote" in capsys.readouterr().out
     assert main(["animate", "--out", str(tmp_path / "no" / "page.html")]) == 2
     assert "does not exist" in capsys.readouterr().err
+
+
+def test_every_word_of_the_player_comes_from_the_words_table(monkeypatch, tmp_path):
+    """Issue 24 translates the player by adding a table: with every English text replaced,
+    no English word of the player is left in the page (maths and names stay)."""
+    from autograd.show.player import words
+
+    marked = {key: f"«{n}»" + " ".join(f"{{{name}}}" for name in re.findall(r"\{(\w+)\}", text))
+              for n, (key, text) in enumerate(words.WORDS["en"].items())}
+    monkeypatch.setitem(words.WORDS, "en", marked)
+    _, loss = document_network()
+    page = ag.animate(loss, quiz=True).save(tmp_path / "marked.html").read_text()
+    data = page_data(page)
+    shown = " ".join([f["title"] for f in data["frames"]] + [
+        str(c[0]) + " " + str(c[1]) for f in data["frames"] for c in f["cells"]])
+    visible = re.sub(r"<script.*?</script>|<style>.*?</style>|<pre>.*?</pre>", "", page,
+                     flags=re.S)
+    for english in ("step", "backward", "forward", "sends", "incoming", "derivative", "graph",
+                    "Next", "Previous", "Play", "Zoom", "Fit", "Layer", "whole pass"):
+        assert english not in shown, english
+        assert english not in re.sub(r"<[^>]+>", " ", visible), english
+    assert data["words"] == marked  # the player's own words (buttons, quiz, hint) too

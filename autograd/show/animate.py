@@ -34,7 +34,7 @@ from autograd.show.player.frames import (
 from autograd.show.player.graph import Picture, tensor_titles
 from autograd.show.player.layers import equations
 from autograd.show.player.layers import picture as layer_picture
-from autograd.show.player.words import WORDS
+from autograd.show.player.words import WORDS, say
 from autograd.tensor import Tensor
 
 #: A quiz answer counts as right within this relative error, or this absolute error
@@ -112,7 +112,7 @@ class Animation:
         data = {"quiz": self.quiz, "wait": self.wait, "rtol": QUIZ_RTOL, "atol": QUIZ_ATOL,
                 "words": WORDS["en"], "layers": self.layers, "frames": frames}
         states, grads = cumulative(self.frames, len(self))
-        title = f"backward pass of {self.explanation.output}"
+        title = say("pass_title", output=self.explanation.output)
         words = {f"w_{key}": html.escape(text) for key, text in WORDS["en"].items()}
         return Template(_asset("fragment.html")).substitute(
             **words, status=html.escape(WORDS["en"]["status"].format(k=0, n=len(self))),
@@ -130,7 +130,7 @@ class Animation:
         if not path.parent.is_dir():
             raise OSError(f"animate.save: folder {path.parent} does not exist")
         page = Template(_asset("page.html")).substitute(
-            title=html.escape(f"backward pass of {self.explanation.output}"),
+            title=html.escape(say("pass_title", output=self.explanation.output)),
             fragment=self._fragment(fallback=""))
         path.write_text(page, encoding="utf-8")
         return path
@@ -227,9 +227,8 @@ def animate(output: Tensor, quiz: bool = False, *, names: dict[str, Tensor] | No
     for frame, move in zip(frames[len(frames) - len(moved):], moved, strict=True):
         frame.layer = equations(move, names, labels)
     hidden = len(view.ops) - len(groups) - len(drawn.drawn)
-    note = (f"This graph has {len(view.ops):,} ops; the {len(drawn.drawn):,} nearest the "
-            f"output are drawn and stepped through, {hidden:,} are left out "
-            "(ag.animate(..., max_ops=None) shows all)." if hidden else told.hint)
+    note = (say("cut", ops=f"{len(view.ops):,}", drawn=f"{len(drawn.drawn):,}",
+                hidden=f"{hidden:,}") if hidden else say("record_hint") if told.hint else "")
     return Animation(explanation, frames, picture, quiz, note, wait,
                      layer_picture(names, drawn.tensors))
 

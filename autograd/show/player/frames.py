@@ -23,6 +23,7 @@ import numpy as np
 from autograd.graph import GraphView, tensor_key
 from autograd.show.explain import Explanation, Step
 from autograd.show.latex import pre_activation_layer
+from autograd.show.player.words import say
 from autograd.show.values import cells as grid_cells
 from autograd.show.values import format_values, value_lines
 
@@ -73,9 +74,16 @@ def _one_line(values: Any) -> str:
     return " ".join(format_values(values).split())
 
 
-def value_cell(name: str, values: Any) -> list[Any]:
-    """A panel row: its name, the values as text, and as a grid when they are one."""
-    return [name, "\n".join(value_lines(values)), grid_cells(values)]
+def value_cell(name: str, values: Any, role: str = "") -> list[Any]:
+    """A panel row: its name, the values as text, as a grid when they are one, and its
+    role for the player (``local``, ``incoming``, ``sends``, ``sent``: the quiz hides
+    sent gradients and its hint points at the local derivative and the incoming one)."""
+    return [name, "\n".join(value_lines(values)), grid_cells(values), role]
+
+
+def text_cell(name: str, text: str, role: str = "") -> list[Any]:
+    """A panel row of text (a heading when ``text`` is empty)."""
+    return [name, text, None, role]
 
 
 def delta_name(label: str) -> str | None:
@@ -89,10 +97,10 @@ def gradient_texts(parts: list[tuple[int, np.ndarray]], label: str) -> list[list
     "(k of n)" while parts are missing: a fan-out's ``+=`` made visible), then the sum so
     far, one text per grid cell (or per line, for a large tensor)."""
     texts, total = [], None
-    name = delta_name(label) or "grad"
+    name = delta_name(label) or say("grad")
     for k, (_, gradient) in enumerate(parts, start=1):
         total = gradient if total is None else total + gradient
-        caption = name + (f" ({k} of {len(parts)})" if k < len(parts) else "")
+        caption = say("part", caption=name, k=k, n=len(parts)) if k < len(parts) else name
         grid = grid_cells(total)
         texts.append([caption, *([t for row in grid for t in row] if grid
                                  else value_lines(total))])
@@ -171,8 +179,7 @@ def _move(group: list[Step], ops: dict[int, str], tensors: dict[int, str],
     inside = {id(s.node) for s in group}
     out_sends = [(key, g) for key, g in sends if key not in inside]
     names = " → ".join(s.op for s in reversed(group))
-    formula = (f"the {len(group)} ops {names} as one step: it sends what the last one "
-               "sends (ag.animate(..., expand_loss=True) steps through each)")
+    formula = say("collapsed", n=len(group), ops=names)
     return Move(tensors[end], end, labels[end], formula, labels[end].split(" = ")[0],
                 first.incoming, first.contributions, out_sends, [s.index for s in group])
 
@@ -197,8 +204,8 @@ def _quiz(move: Move, labels: dict[int, str]) -> list[dict[str, Any]]:
 def _backward_frame(k: int, move: Move, count: int, ids: dict[int, str],
                     labels: dict[int, str], received: dict, seen: dict[int, int]) -> Frame:
     op, out = move.node, ids[move.out]
-    frame = Frame("backward", f"backward {k} of {count}: {move.op} sends "
-                  f"{partial(move.output)} on to its inputs",
+    frame = Frame("backward", say("backward_title", k=k, n=count, op=move.op,
+                                  gradient=partial(move.output)),
                   list(dict.fromkeys([op, out])), [] if op == out else [f"{op}->{out}"])
     frame.states[op] = "done"
     if k == 1:  # the output's own gradient, ∂E/∂E
@@ -216,19 +223,20 @@ def _backward_frame(k: int, move: Move, count: int, ids: dict[int, str],
         if edge not in frame.edges:
             frame.edges.append(edge)
     parts = move.contributions
-    arrived = "\n".join(("initial ∂E/∂E: " if i == 0 else f"from step {i}: ") + _one_line(g)
+    arrived = "\n".join((say("initial") if i == 0 else say("from_step", k=i)) + _one_line(g)
                         for i, g in parts)
     if len(parts) > 1:
-        arrived += f"\nsum: {_one_line(move.incoming)}"
+        arrived += "\n" + say("sum") + _one_line(move.incoming)
     delta = delta_name(move.output)
-    frame.cells = [["step", f"backward {k} of {count}"], ["op", move.op],
-                   ["local derivative", move.formula],
-                   value_cell(f"incoming {partial(move.output)}"
-                              + (f" = {delta}" if delta else ""), move.incoming)]
+    frame.cells = [text_cell(say("step"), say("backward_step", k=k, n=count)),
+                   text_cell(say("op"), move.op), text_cell(say("local"), move.formula, "local"),
+                   value_cell(say("incoming", gradient=partial(move.output))
+                              + (f" = {delta}" if delta else ""), move.incoming, "incoming")]
     if len(parts) > 1:
-        frame.cells.append([f"contributions ({len(parts)})", arrived])
-    frame.cells += [["sends", ""]] + [
-        value_cell(f"{labels[key]} ← {partial(labels[key])}", g) for key, g in move.sends]
+        frame.cells.append(text_cell(say("contributions", n=len(parts)), arrived))
+    frame.cells += [text_cell(say("sends"), "", "sends")] + [
+        value_cell(f"{labels[key]} ← {partial(labels[key])}", g, "sent")
+        for key, g in move.sends]
     frame.quiz = _quiz(move, labels)
     return frame
 
@@ -246,15 +254,17 @@ def _forward_frame(move: Move, view: GraphView, k: int, count: int, ids: dict[in
         reads = dict.fromkeys(key for key, _ in view.uses[move.out])
         edges = [f"{ids[key]}->{op}" for key in reads if key in ids] + [f"{op}->{out}"]
         name = move.op
-    frame = Frame("forward", f"forward {k} of {count}: {name} computes "
-                  f"{labels[move.out].split(' = ')[0]}", list(dict.fromkeys([op, out])), edges)
+    frame = Frame("forward", say("forward_title", k=k, n=count, op=name,
+                                 output=labels[move.out].split(" = ")[0]),
+                  list(dict.fromkeys([op, out])), edges)
     frame.states.update(dict.fromkeys([op, out, *frame.edges], ""))
-    frame.cells = [["step", f"forward {k} of {count}"], ["op", name]]
+    frame.cells = [text_cell(say("step"), say("forward_step", k=k, n=count)),
+                   text_cell(say("op"), name)]
     if move.formula and op != out:
-        frame.cells.append(["formula", move.formula])
-    frame.cells += [value_cell(f"input {labels[key]}", view.tensors[key].data)
+        frame.cells.append(text_cell(say("formula"), move.formula))
+    frame.cells += [value_cell(say("input_row", name=labels[key]), view.tensors[key].data)
                     for key in reads]
-    frame.cells.append(value_cell(f"output {labels[move.out].split(' = ')[0]}",
+    frame.cells.append(value_cell(say("output_row", name=labels[move.out].split(" = ")[0]),
                                   view.tensors[move.out].data))
     return frame
 
@@ -265,21 +275,21 @@ def build_frames(explanation: Explanation, moved: list[Move], view: GraphView,
     """Frame 0 (the graph before the first step), the forward frames when ``forward``,
     then one frame per backward move."""
     received = arrivals(moved)
-    start = Frame("start", f"the graph of {labels[view.roots[0]].split(' = ')[0]}: "
-                  f"{len(moved)} steps; press → (Next) to step through")
+    start = Frame("start", say("start", output=labels[view.roots[0]].split(" = ")[0],
+                               n=len(moved)))
     frames = [start]
     if forward:  # ops, their results and their edges appear as the values are computed
         forwards = [_forward_frame(m, view, k, len(moved), ids, labels, groups)
                     for k, m in enumerate(reversed(moved), start=1)]
         for frame in forwards:
             start.states.update(dict.fromkeys(frame.states, "pending"))
-        start.cells = [["forward", "values appear op by op, inputs first"]]
+        start.cells = [text_cell(say("forward_row"), say("forward_text"))]
         frames += forwards
     seen: dict[int, int] = {}
     frames += [_backward_frame(k, m, len(moved), ids, labels, received, seen)
                for k, m in enumerate(moved, start=1)]
     if len(frames) > 1:
-        frames[-1].cells.append(["gradients of the leaves", ""])
+        frames[-1].cells.append(text_cell(say("leaves"), ""))
         frames[-1].cells += [value_cell(f"{total.name}.grad", total.total)
                              for total in explanation.totals]
     return frames

@@ -19,7 +19,8 @@ from typing import Any
 import numpy as np
 
 from autograd.graph import tensor_key
-from autograd.show.player.frames import Move, value_cell
+from autograd.show.player.frames import Move, text_cell, value_cell
+from autograd.show.player.words import say
 from autograd.show.values import cells as grid_cells
 from autograd.tensor import Tensor
 
@@ -81,13 +82,13 @@ def equations(move: Move, names: dict[str, Tensor], labels: dict[int, str]) -> l
         last = f"y{layers}" if f"y{layers}" in names else f"u{layers}"
         if last not in sent:
             return []
-        return [[f"∂E/∂{last}, the error's gradient   (S12, S13)", "", None],
+        return [text_cell(say("error_gradient", y=last), ""),
                 value_cell(f"∂E/∂{last}", _column(sent[last]))]
     if out.startswith("y") and out[1:].isdigit():
         l = out[1:]
         if f"u{l}" not in sent:
             return []
-        rows = [[f"δ{l} = ∂E/∂y{l} ∘ f′(u{l})   (S14, S15)", "", None],
+        rows = [text_cell(f"δ{l} = ∂E/∂y{l} ∘ f′(u{l})   (S14, S15)", ""),
                 value_cell(f"∂E/∂y{l}", _column(move.incoming))]
         op = names[out].grad_fn.name if names[out].grad_fn is not None else ""
         if op in DERIVATIVES:
@@ -99,13 +100,13 @@ def equations(move: Move, names: dict[str, Tensor], labels: dict[int, str]) -> l
     if out.startswith("u") and out[1:].isdigit():
         l = int(out[1:])
         before = "x" if l == 1 else f"y{l - 1}" if f"y{l - 1}" in names else f"u{l - 1}"
-        rows = [[f"∂E/∂W{l} = δ{l} {before}ᵀ   (S16)", "", None]]
+        rows = [text_cell(f"∂E/∂W{l} = δ{l} {before}ᵀ   (S16)", "")]
         if f"W{l}" in sent:
             rows.append(value_cell(f"∂E/∂W{l}", sent[f"W{l}"]))
         if f"b{l}" in sent:
             rows.append(value_cell(f"∂E/∂b{l} = δ{l}", _column(sent[f"b{l}"])))
         if before in sent and l > 1:
-            rows += [[f"∂E/∂{before} = W{l}ᵀ δ{l}   (S15)", "", None],
+            rows += [text_cell(f"∂E/∂{before} = W{l}ᵀ δ{l}   (S15)", ""),
                      value_cell(f"∂E/∂{before}", _column(sent[before]))]
         return rows
     return []

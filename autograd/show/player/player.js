@@ -63,19 +63,18 @@
     return table;
   }
 
-  /* The panel's rows: [name, text, grid or null]; a sent gradient's row ("x ← …") is
-     hidden while the quiz waits for it. */
+  /* The panel's rows: [name, text, grid or null, role]; a sent gradient's row (role
+     "sent") is hidden while the quiz waits for it. */
   function cellRows(table, cells, secret, words) {
     table.textContent = "";
     cells.forEach(function (cell) {
-      var sent = cell[0].indexOf(" \u2190 ") >= 0;
-      if (secret && sent) return;
+      if (secret && cell[3] === "sent") return;
       var row = table.insertRow(), head = document.createElement("th");
       head.scope = "row";
       head.textContent = cell[0];
       row.appendChild(head);
-      row.setAttribute("data-row", cell[0].split(" ")[0]);
-      var hidden = secret && cell[0] === "sends";
+      row.setAttribute("data-role", cell[3] || "");
+      var hidden = secret && cell[3] === "sends";
       if (cell[1] === "" && !cell[2] && !hidden) {  // a heading: an equation, "sends"
         head.colSpan = 2;
         head.className = "ag-heading";
@@ -340,8 +339,8 @@
       help.textContent = words.hint;
       help.hidden = false;
       ui.row.querySelectorAll("tr").forEach(function (row) {
-        var name = row.getAttribute("data-row");
-        row.classList.toggle("ag-hinted", name === "local" || name === "incoming");
+        var role = row.getAttribute("data-role");
+        row.classList.toggle("ag-hinted", role === "local" || role === "incoming");
       });
       ui.quiz.querySelector(".ag-reveal").hidden = false;
     }
