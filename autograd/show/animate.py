@@ -98,11 +98,14 @@ class Animation:
     def _repr_html_(self) -> str:
         """The player, for Jupyter. Where scripts do not run (an untrusted notebook,
         GitHub's view) a picture of the final state shows instead, every gradient in
-        place, with the ``ag.explain`` table."""
-        picture = base64.b64encode(self.frame_svg(len(self)).encode()).decode()
+        place (no step highlighted), with a line saying to run the cell and the
+        ``ag.explain`` table."""
+        states, grads = cumulative(self.frames, len(self))
+        svg = self.picture.render(states, grads, standalone=True, style=_asset("graph.css"))
+        picture = base64.b64encode(svg.encode()).decode()
         return self._fragment(FALLBACK.substitute(
-            alt=html.escape(f"the backward pass of {self.explanation.output}, final state"),
-            hint=html.escape(WORDS["en"]["cold"]), data=picture))
+            alt=html.escape(say("pass_title", output=self.explanation.output)),
+            hint=html.escape(say("cold")), data=picture))
 
     def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, str]:
         return {"text/html": self._repr_html_(), "text/plain": repr(self)}
