@@ -102,6 +102,7 @@ from autograd.ops import (
 from autograd.random import get_generator, manual_seed
 from autograd.record import retain_grads
 from autograd.saving import load, save
+from autograd.scopes import record_modules
 from autograd.show.animate import animate
 from autograd.show.draw import draw
 from autograd.show.explain import explain
@@ -129,8 +130,9 @@ __all__ = [
     "load", "log", "log2", "log10", "log_softmax", "logical_and", "logical_not", "logical_or",
     "logical_xor", "logsumexp", "long", "manual_seed", "matmul", "max", "maximum", "mean",
     "min", "minimum", "mm", "no_grad", "norm", "numel", "ones", "ones_like", "permute", "pow",
-    "prod", "rand", "rand_like", "randint", "randn", "randn_like", "randperm", "relu",
-    "reshape", "retain_grads", "round", "rsqrt", "save", "set_default_dtype",
+    "prod", "rand", "rand_like", "randint", "randn", "randn_like", "randperm",
+    "record_modules", "relu", "reshape", "retain_grads", "round", "rsqrt", "save",
+    "set_default_dtype",
     "set_grad_enabled", "short", "sigmoid", "sin", "softmax", "sqrt", "squeeze", "stack",
     "std", "sum", "swapaxes", "take_along_axis", "tanh", "tensor", "trace", "transpose",
     "uint8", "var", "where", "zeros", "zeros_like",

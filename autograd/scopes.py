@@ -13,7 +13,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterator
 from contextlib import AbstractContextManager, contextmanager, nullcontext
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from autograd import hooks
@@ -23,12 +23,15 @@ from autograd import hooks
 class ModuleScope:
     """One module call: ``path`` (dotted name in the model, ``""`` for the model itself),
     ``label`` (``"layers.0: Linear(3→4)"``), the module's own ``parameters`` as
-    ``(name, tensor)`` pairs, and the enclosing call's scope as ``parent``."""
+    ``(name, tensor)`` pairs, the enclosing call's scope as ``parent``, and the
+    ``module`` itself (the viewers ask the recorded model for its notation:
+    ``autograd.show.notation``)."""
 
     path: str
     label: str
     parameters: tuple[tuple[str, Any], ...]
     parent: ModuleScope | None
+    module: Any = field(default=None, repr=False)
 
     def chain(self) -> list[ModuleScope]:
         """This scope and its ancestors, outermost first."""
@@ -96,7 +99,7 @@ class ModuleRecorder:
             path = known[0] if known else type(module).__name__
             text = describe(module)
             label = f"{path}: {text}" if path and path != type(module).__name__ else text
-            scope = ModuleScope(path, label, own_parameters(module), parent)
+            scope = ModuleScope(path, label, own_parameters(module), parent, module)
             self._scopes[key] = (scope, module)
         return self._scopes[key][0]
 

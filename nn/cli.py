@@ -257,7 +257,6 @@ def cmd_animate(args: argparse.Namespace) -> None:
     """The document's network (f at the output too), one random sample, E = ½Σ(t − y)²
     (S12): its forward and backward pass as a step-through page (``ag.animate``)."""
     from autograd.scopes import record_modules
-    from nn.naming import document_names
 
     out = Path(args.out)
     if not out.parent.is_dir():
@@ -269,7 +268,7 @@ def cmd_animate(args: argparse.Namespace) -> None:
     t = ag.Tensor(generator.random((1, args.sizes[-1])))
     with record_modules(model):
         loss = F.mse_loss(model(x), t, reduction="half_sum")
-    animation = ag.animate(loss, quiz=args.quiz, names=document_names(model, loss))
+    animation = ag.animate(loss, quiz=args.quiz)  # the recorded MLP names its graph
     animation.save(out)
     print(f"wrote {out}: {len(animation)} steps; open it in a browser (← → step, space plays)")
 

@@ -80,3 +80,14 @@ class MLP(Module):
         for layer, f in zip(self.layers, self.activations, strict=True):
             x = f(layer(x))
         return x
+
+    def notation(self, output: Tensor) -> dict[str, Any]:
+        """The document's notation for the graph behind ``output`` (S11, S12), which
+        ``ag.draw``, ``ag.explain`` and ``ag.animate`` read when the forward ran inside
+        ``ag.record_modules(model)``: ``names`` (x, W1, b1, u1, y1, …, t, E), the column
+        ``formulas`` of each layer's ops, and ``loss``, the title of the loss's node."""
+        from nn.naming import document_names, layer_formulas, loss_title
+
+        names = document_names(self, output)
+        return {"names": names, "formulas": layer_formulas(names),
+                "loss": loss_title(output, names)}

@@ -10,6 +10,7 @@ the result as ``names=``; a tensor named u_l has its gradient shown as δ_l (S13
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from autograd.function import Function
@@ -170,6 +171,20 @@ def _constant(value: Any) -> str:
     text = repr(value.item() if hasattr(value, "item") and getattr(value, "size", 2) == 1
                 else value)
     return text if len(text) <= 8 else "…"
+
+
+def loss_title(output: Tensor, names: dict[str, Tensor]) -> str:
+    """``E = ½·Σ (y2 − t)²``: the loss written from the names of what it reads, for the
+    node that shows the loss as one op (or just ``E`` when it is no loss of the names)."""
+    node = output.grad_fn
+    if "E" not in names or names["E"] is not output or node is None:
+        return "E"
+    labels = {tensor_key(t): name for name, t in names.items() if t is not output}
+    if not all(tensor_key(x) in labels for x in node.inputs if is_tensor_input(x)):
+        return "E"
+    text = expression(node, labels)
+    half = re.fullmatch(r"0\.5·\((.*)\)", text)
+    return "E = " + (f"½ {half.group(1)}" if half else text)
 
 
 def layer_formulas(names: dict[str, Tensor]) -> dict[str, str]:

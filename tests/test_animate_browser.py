@@ -46,13 +46,15 @@ root.querySelectorAll('svg .node').forEach(g => {
   const lines = [...g.querySelectorAll('text.grad-line')].map(t => t.textContent);
   if (lines.join('').trim()) grads[title(g)] = lines.join(' ').replace(/\\s+/g, ' ').trim();
 });
-const cells = {};
+const cells = {}, rows = [];
 root.querySelectorAll('.ag-row tr').forEach(r => {
-  cells[r.cells[0].textContent] = r.cells[1].textContent;
+  const value = r.cells[1] ? r.cells[1].innerText : '';  // a heading spans the row
+  cells[r.cells[0].textContent] = value;
+  rows.push([r.cells[0].textContent.replace(/\\s+/g, ' '), value]);
 });
 return {status: root.querySelector('[role=status]').textContent,
         current: [...root.querySelectorAll('svg .node.current')].map(title).sort(),
-        cells: cells, grads: grads,
+        cells: cells, rows: rows, grads: grads,
         playing: root.querySelector('[aria-label=Play]').getAttribute('aria-pressed')};
 """
 
@@ -147,8 +149,8 @@ def test_next_and_previous_walk_the_recorded_pass_of_the_document_network(browse
         now = state(browser)
         assert now["status"] == f"step {k} / {n}"
         assert now["current"] == sorted([step.op, step.output])
-        assert close(now["cells"]["output"].split("=", 1)[1], names_value(names, step.output,
-                                                                          loss))
+        output = next(v for c, v in now["cells"].items() if c.startswith("output"))
+        assert close(output, names_value(names, step.output, loss))
     for k, step in enumerate(steps, start=len(steps) + 1):
         press(browser, "Next")
         now = state(browser)
@@ -156,11 +158,11 @@ def test_next_and_previous_walk_the_recorded_pass_of_the_document_network(browse
         assert now["current"] == sorted([step.op, step.output])
         incoming = next(v for c, v in now["cells"].items() if c.startswith("incoming"))
         assert close(incoming, step.incoming)
-        sent = [line.split("←")[1] for line in now["cells"]["sends"].split("\n")]
+        sent = [v for c, v in now["rows"] if " ← " in c]
         for text, send in zip(sent, step.sends, strict=True):
             assert close(text, send.gradient)
     delta1 = state(browser)["grads"]["u1"]
-    assert delta1.startswith("δ1") and close(delta1[2:], steps[-1].incoming)
+    assert delta1.startswith("δ1 ") and close(delta1[3:], steps[-1].incoming)
     press(browser, "Previous")  # the step that sent δ1 = ∂E/∂u1 (S15)
     assert state(browser)["current"] == sorted([steps[-2].op, steps[-2].output])
     assert "u1" in state(browser)["grads"]
@@ -217,7 +219,8 @@ def test_fan_out_gradient_is_summed_on_screen(browser, tmp_path):
         if arrived:
             partial = "(" in shown
             assert partial == (len(arrived) < len(total.parts))
-            assert close(shown.split("(")[0][4:], np.sum(arrived, axis=0))
+            values = re.sub(r"^grad( \(\d+ of \d+\))?", "", shown)
+            assert close(values, np.sum(arrived, axis=0))
     y.backward()
     assert close(state(browser)["grads"]["x"][4:], x.grad.data)
     urls, errors = requests_and_errors(browser, page)
@@ -252,16 +255,37 @@ def test_quiz_accepts_the_right_answer_and_rejects_a_wrong_one(browser, tmp_path
     assert close(now["grads"]["a"][4:], -3.0) and close(now["grads"]["b"][4:], 2.0)
 
 
-def test_quiz_reveals_on_request(browser, tmp_path):
+def test_quiz_hints_then_reveals_and_next_waits_for_an_answer_or_skip(browser, tmp_path):
     x = ag.Tensor([0.5, 1.0], requires_grad=True, name="x")
     y = x.sigmoid().sum()
     open_page(browser, ag.animate(y, quiz=True, forward=False), tmp_path / "reveal.html")
-    press(browser, "Next", 2)
-    browser.find_element("xpath", "//button[text()='Reveal']").click()
-    shown = [float(f.get_attribute("value")) for f in
-             browser.find_elements("css selector", ".ag-quiz input")]
     expected = ag.explain(y).steps[1].sends[0].gradient
-    np.testing.assert_allclose(shown, expected, rtol=1e-3)
+    press(browser, "Next")
+
+    def shown(name):
+        return browser.find_element("css selector", f".ag-quiz .{name}").is_displayed()
+
+    def disabled(label):
+        return browser.find_element("css selector", f"[aria-label={label}]").get_attribute(
+            "disabled") is not None
+
+    assert disabled("Next") and shown("ag-skip")  # Next waits while the question is open
+    browser.find_element("css selector", ".ag-skip").click()  # Skip moves on
+    assert state(browser)["status"] == "step 2 / 2"
+    assert not shown("ag-reveal") and not shown("ag-hint")  # no Reveal before an answer
+    for field in browser.find_elements("css selector", ".ag-quiz input"):
+        field.send_keys("7")
+    browser.find_element("css selector", ".ag-check").click()
+    assert shown("ag-hint") and shown("ag-reveal")  # a wrong answer gets the hint first
+    hinted = [r.find_element("tag name", "th").text
+              for r in browser.find_elements("css selector", ".ag-row tr.ag-hinted")]
+    assert [h.split()[0] for h in hinted] == ["local", "incoming"]
+    assert "local derivative" in browser.find_element("css selector", ".ag-hint").text
+    browser.find_element("css selector", ".ag-reveal").click()
+    values = [float(f.get_attribute("value")) for f in
+              browser.find_elements("css selector", ".ag-quiz input")]
+    np.testing.assert_allclose(values, expected, rtol=1e-3)  # the recorded answers
+    assert close(state(browser)["grads"]["x"][4:], expected)  # the graph shows the truth
 
 
 def test_prints_one_step_per_page(browser, tmp_path):
@@ -294,3 +318,152 @@ def test_two_players_on_one_page_are_independent(browser, tmp_path):
     assert statuses() == ["step 1 / 4", "step 1 / 6"]
     urls, errors = requests_and_errors(browser, page.as_uri())
     assert urls == [page.as_uri()] and errors == []
+
+
+GEOMETRY = """
+const root = document.querySelector('.ag-animation');
+const box = e => { const r = e.getBoundingClientRect();
+                   return [r.left, r.top, r.right, r.bottom]; };
+const svg = root.querySelector('svg.ag-graph');
+const perPoint = svg.getBoundingClientRect().width / svg.viewBox.baseVal.width;
+const sizes = [...svg.querySelectorAll('g.node text')].filter(t => t.textContent.trim())
+  .map(t => parseFloat(getComputedStyle(t).fontSize) * perPoint);
+const current = [...root.querySelectorAll('svg .node.current')].map(box);
+return {stage: box(root.querySelector('.ag-stage')), graph: box(svg),
+        panel: box(root.querySelector('.ag-panel')),
+        current: current, font: Math.min(...sizes),
+        page: [document.documentElement.scrollWidth, window.innerWidth],
+        buttons: [...root.querySelectorAll('button')].filter(b => b.offsetParent)
+                   .map(b => [b.getBoundingClientRect().width, b.getBoundingClientRect().height])};
+"""
+
+
+def resize(browser, width, height):
+    browser.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", {
+        "width": width, "height": height, "deviceScaleFactor": 1, "mobile": width < 600})
+
+
+def inside(inner, outer, slack=1.0):
+    return (inner[0] >= outer[0] - slack and inner[1] >= outer[1] - slack
+            and inner[2] <= outer[2] + slack and inner[3] <= outer[3] + slack)
+
+
+@pytest.fixture
+def command_line_page(tmp_path):
+    """The page ``python -m nn animate`` writes: the document's 3-3-3 network, recorded."""
+    from nn.cli import main
+
+    path = tmp_path / "backprop.html"
+    assert main(["animate", "--out", str(path)]) == 0
+    return path
+
+
+@pytest.mark.parametrize("width, height", [(1280, 900), (390, 844)])
+def test_the_whole_network_fits_the_stage_and_the_page_fits_the_screen(
+        browser, command_line_page, width, height):
+    resize(browser, width, height)
+    try:
+        browser.get(command_line_page.as_uri())
+        found = browser.execute_script(GEOMETRY)
+        # the loss is one node E: 2 linear + 2 sigmoid + E, forward then backward
+        assert state(browser)["status"] == "step 0 / 10"
+        assert inside(found["graph"], found["stage"])  # fitted: the whole graph in view
+        assert found["page"][0] <= found["page"][1]  # no horizontal overflow
+        assert all(w >= 44 and h >= 44 for w, h in found["buttons"])  # touch targets
+        if width >= 1000:  # the lesson's network is legible on a projector's screen
+            assert found["font"] >= 10
+            assert found["panel"][0] >= found["stage"][2]  # the panel beside the stage
+        else:
+            assert found["panel"][1] >= found["stage"][3]  # the panel under the stage
+    finally:
+        resize(browser, 1400, 900)
+
+
+def test_zoomed_in_the_current_op_stays_in_view_and_fit_shows_all(browser, command_line_page):
+    resize(browser, 1280, 900)
+    try:
+        browser.get(command_line_page.as_uri())
+        press(browser, "'Zoom in'", 4)
+        for _ in range(10):
+            press(browser, "Next")
+            found = browser.execute_script(GEOMETRY)
+            assert found["current"] and all(inside(c, found["stage"]) for c in found["current"])
+        assert not inside(found["graph"], found["stage"])  # zoomed: only part in view
+        browser.find_element("css selector", ".ag-fit").click()
+        found = browser.execute_script(GEOMETRY)
+        assert inside(found["graph"], found["stage"])
+    finally:
+        resize(browser, 1400, 900)
+
+
+def test_a_notebook_opened_cold_shows_the_whole_final_graph_at_cell_width(browser, tmp_path):
+    ag.manual_seed(1)
+    model = nn.MLP([3, 3, 3], activation="sigmoid", output_activation="sigmoid")
+    with ag.record_modules(model):  # names and the loss as one node, without names=
+        loss = F.mse_loss(model(ag.Tensor([[0.5, -1.0, 2.0]])), ag.Tensor([[0.0, 1.0, 0.0]]),
+                          reduction="half_sum")
+    output = ag.animate(loss)._repr_html_()
+    # as an untrusted notebook shows it: scripts stripped, in a cell 900 px wide
+    cold = re.sub(r"<script\b.*?</script>", "", output, flags=re.S)
+    page = tmp_path / "cold.html"
+    page.write_text('<!DOCTYPE html><html><body><div style="width: 900px">' + cold
+                    + "</div></body></html>")
+    browser.get(page.as_uri())
+    picture = browser.find_element("css selector", ".ag-fallback img")
+    assert picture.size["width"] == 900
+    assert "run this cell" in browser.find_element("css selector", ".ag-fallback p").text
+    assert not browser.find_element("css selector", ".ag-player").is_displayed()
+    svg = base64.b64decode(re.search(r"base64,([^\"]+)", cold).group(1)).decode()
+    titles = set(re.findall(r"<title>([^<]*)</title>", svg))
+    every = {"x", "W1", "b1", "u1", "y1", "W2", "b2", "u2", "y2", "t", "E = ½ Σ (y2 − t)²"}
+    assert every <= titles  # the whole graph, every gradient in place
+    assert "δ1" in svg and "δ2" in svg
+
+
+def test_the_layer_view_steps_through_the_same_record_with_the_documents_deltas(
+        browser, command_line_page):
+    from nn import backprop as bp
+    from nn.mlp import MLP
+
+    resize(browser, 1280, 900)
+    try:
+        browser.get(command_line_page.as_uri())
+        toggle = browser.find_element("css selector", ".ag-view")
+        assert toggle.is_displayed() and toggle.text == "Layer view"
+        toggle.click()
+        assert not browser.find_element("css selector", ".ag-canvas").is_displayed()
+
+        def delta(l):
+            block = browser.find_elements(
+                "css selector", f".ag-layers [data-name=u{l}] .ag-lgrad")
+            return block[0].text if block else None
+
+        layer_rows = []
+        for _ in range(10):
+            press(browser, "Next")
+            layer_rows.append([r[0] for r in state(browser)["rows"]])
+            if len(layer_rows) == 6:  # after the loss step only δ2's inputs are known
+                assert delta(1) is None
+        # the same model and sample as python -m nn animate (seed 0), by the document's
+        # own formulas in plain NumPy (S14, S15)
+        ag.manual_seed(0)
+        model = MLP([3, 3, 3], activation="sigmoid", output_activation="sigmoid")
+        generator = ag.get_generator()
+        x = generator.standard_normal((1, 3))
+        t = generator.random((1, 3))
+        W, b, f = bp.params(model)
+        u, y = bp.forward(W, b, f, x.T)
+        deltas = bp.deltas(W, f, u, y, t.T)
+        for l in (1, 2):
+            shown = delta(l)
+            assert shown.startswith(f"δ{l}") and close(shown[2:], deltas[l])
+        # each backward step shows its equation of S12–S16, numbers filled in
+        headings = [rows[1] for rows in layer_rows[5:]]
+        assert headings == ["∂E/∂y2, the error's gradient (S12, S13)",
+                            "δ2 = ∂E/∂y2 ∘ f′(u2) (S14, S15)", "∂E/∂W2 = δ2 y1ᵀ (S16)",
+                            "δ1 = ∂E/∂y1 ∘ f′(u1) (S14, S15)", "∂E/∂W1 = δ1 xᵀ (S16)"]
+        assert "∂E/∂y1 = W2ᵀ δ2 (S15)" in layer_rows[7]
+        toggle.click()
+        assert browser.find_element("css selector", ".ag-canvas").is_displayed()
+    finally:
+        resize(browser, 1400, 900)

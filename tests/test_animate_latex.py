@@ -54,8 +54,8 @@ def test_document_network_gives_the_document_deltas():
 def test_a_fan_out_is_written_as_its_parts():
     x = ag.Tensor(2.0, requires_grad=True, name="x")
     found = [(e["rel"], e["rhs"], e["step"]) for e in equations(ag.explain((x + x) * x))
-             if e["lhs"] == r"\frac{\partial t_{2}}{\partial x}"]
-    # mul sends x + x (= t1) to x, then add sends its incoming (x) twice: 2x + x + x
+             if e["lhs"] == r"\frac{\partial E}{\partial x}"]
+    # E = (x + x)·x: mul sends x + x (= t1) to x, then add sends its incoming (x) twice: 2x + x + x
     assert found == [("=", "t_{1}", "1"), (r"\mathrel{+}=", "x", "2"),
                      (r"\mathrel{+}=", "x", "2")]
 

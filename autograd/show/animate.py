@@ -19,24 +19,36 @@ from pathlib import Path
 from string import Template
 from typing import Any
 
-from autograd.graph import tensor_labels, walk
+from autograd.graph import tensor_key, tensor_labels, walk
+from autograd.show.draw import collapsed_ops, drawing
 from autograd.show.explain import Explanation, explain
-from autograd.show.player.frames import Frame, arrivals, build_frames, cumulative, reserved_rows
-from autograd.show.player.graph import (
-    Picture,
-    drawing,
-    graph_ids,
-    reserve_gradient_rows,
-    tensor_titles,
+from autograd.show.notation import notation
+from autograd.show.player.frames import (
+    Frame,
+    arrivals,
+    build_frames,
+    cumulative,
+    moves,
+    reserved_places,
 )
+from autograd.show.player.graph import Picture, tensor_titles
+from autograd.show.player.layers import equations
+from autograd.show.player.layers import picture as layer_picture
+from autograd.show.player.words import WORDS, say
 from autograd.tensor import Tensor
 
 #: A quiz answer counts as right within this relative error, or this absolute error
 #: (for answers near zero).
 QUIZ_RTOL = 0.01
 QUIZ_ATOL = 1e-4
-#: The notebook's picture for viewers that run no script (the page itself needs none).
-FALLBACK = Template('<img class="ag-fallback" alt="$alt" src="data:image/svg+xml;base64,$data">')
+#: The notebook's picture for viewers that run no script (the page itself needs none):
+#: the whole graph at its final state, as wide as the cell, and how to play it.
+FALLBACK = Template('<div class="ag-fallback"><p>$hint</p>'
+                    '<img alt="$alt" style="width: 100%; height: auto" '
+                    'src="data:image/svg+xml;base64,$data"></div>')
+#: Graphviz spacing of the player's drawing: tighter than ag.draw's, so that a network
+#: fits its stage with legible text.
+SPACING = {"ranksep": "0.25", "nodesep": "0.2"}
 
 
 def _asset(name: str) -> str:
@@ -47,16 +59,21 @@ class Animation:
     """The backward pass of one output as a step-through (see ``animate``).
 
     ``frames`` are the steps (frame 0 is the graph before the first one); ``explanation``
-    is the ``ag.explain`` record they are read from; ``note`` says what was left out.
+    is the ``ag.explain`` record they are read from; ``note`` says what was left out;
+    ``layers`` is the document's layer picture of an MLP (``autograd.show.player.layers``),
+    which the page's "Layer view" button shows instead of the graph.
     """
 
     def __init__(self, explanation: Explanation, frames: list[Frame], picture: Picture,
-                 quiz: bool, note: str) -> None:
+                 quiz: bool, note: str, wait: bool = True,
+                 layers: dict[str, Any] | None = None) -> None:
         self.explanation = explanation
         self.frames = frames
         self.picture = picture
         self.quiz = quiz
         self.note = note
+        self.wait = wait
+        self.layers = layers
 
     def __len__(self) -> int:
         """The number of steps (frames after frame 0)."""
@@ -81,21 +98,27 @@ class Animation:
     def _repr_html_(self) -> str:
         """The player, for Jupyter. Where scripts do not run (an untrusted notebook,
         GitHub's view) a picture of the final state shows instead, every gradient in
-        place, with the ``ag.explain`` table."""
-        picture = base64.b64encode(self.frame_svg(len(self)).encode()).decode()
+        place (no step highlighted), with a line saying to run the cell and the
+        ``ag.explain`` table."""
+        states, grads = cumulative(self.frames, len(self))
+        svg = self.picture.render(states, grads, standalone=True, style=_asset("graph.css"))
+        picture = base64.b64encode(svg.encode()).decode()
         return self._fragment(FALLBACK.substitute(
-            alt=html.escape(f"the backward pass of {self.explanation.output}, final state"),
-            data=picture))
+            alt=html.escape(say("pass_title", output=self.explanation.output)),
+            hint=html.escape(say("cold")), data=picture))
 
     def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, str]:
         return {"text/html": self._repr_html_(), "text/plain": repr(self)}
 
     def _fragment(self, fallback: str) -> str:
         frames = [asdict(f) if self.quiz else {**asdict(f), "quiz": []} for f in self.frames]
-        data = {"quiz": self.quiz, "rtol": QUIZ_RTOL, "atol": QUIZ_ATOL, "frames": frames}
+        data = {"quiz": self.quiz, "wait": self.wait, "rtol": QUIZ_RTOL, "atol": QUIZ_ATOL,
+                "words": WORDS["en"], "layers": self.layers, "frames": frames}
         states, grads = cumulative(self.frames, len(self))
-        title = f"backward pass of {self.explanation.output}"
+        title = say("pass_title", output=self.explanation.output)
+        words = {f"w_{key}": html.escape(text) for key, text in WORDS["en"].items()}
         return Template(_asset("fragment.html")).substitute(
+            **words, status=html.escape(WORDS["en"]["status"].format(k=0, n=len(self))),
             label=html.escape(f"{title}, step by step"),
             css=_asset("player.css") + _asset("graph.css"),
             note=html.escape(self.note), note_hidden="" if self.note else " hidden",
@@ -110,7 +133,7 @@ class Animation:
         if not path.parent.is_dir():
             raise OSError(f"animate.save: folder {path.parent} does not exist")
         page = Template(_asset("page.html")).substitute(
-            title=html.escape(f"backward pass of {self.explanation.output}"),
+            title=html.escape(say("pass_title", output=self.explanation.output)),
             fragment=self._fragment(fallback=""))
         path.write_text(page, encoding="utf-8")
         return path
@@ -130,8 +153,8 @@ class Animation:
 
 
 def animate(output: Tensor, quiz: bool = False, *, names: dict[str, Tensor] | None = None,
-            forward: bool = True, max_ops: int | None = 500, rankdir: str = "LR",
-            gradient: Any = None) -> Animation:
+            forward: bool = True, max_ops: int | None = 500, rankdir: str = "TB",
+            gradient: Any = None, expand_loss: bool = False, wait: bool = True) -> Animation:
     """The backward pass from ``output`` as a step-through: ``ag.draw``'s graph, where each
     step highlights one op, shows the gradient ∂E/∂y it receives (the sum of what its
     consumers sent: a fan-out's contributions arrive one by one), its local derivative,
@@ -146,25 +169,38 @@ def animate(output: Tensor, quiz: bool = False, *, names: dict[str, Tensor] | No
     quiz : bool
         Practice mode: before each step's gradients are shown, the learner types them (each
         entry of a small tensor, the first entry of a large one); answers within 1 % (or
-        10⁻⁴) are right. The answers come from the record.
+        10⁻⁴) are right. A wrong answer first gets a hint pointing at the local derivative
+        and the incoming gradient, then Reveal is offered. The answers come from the record.
     names : dict name → Tensor, optional
-        Names for tensors, as in ``draw`` and ``explain`` (for an ``nn.MLP``, the
-        document's u_l, y_l, W_l: ``nn.drawing.document_names``).
+        Names for tensors, as in ``draw`` and ``explain``. A forward run inside
+        ``ag.record_modules(model)`` names its graph itself (for an ``nn.MLP`` the
+        document's x, W1, u1, y1, δ1, …, E, with its layers' formulas in column notation).
     forward : bool
         Step through the forward pass first, op by op, values appearing.
     max_ops : int or None
         Draw and step through at most this many ops, those nearest the output (as
         ``draw``); the page says how many were left out. None: all.
-    rankdir : "LR", "TB", "RL" or "BT"
-        Direction of the drawing.
+    rankdir : "TB", "LR", "BT" or "RL"
+        Direction of the drawing: top to bottom by default, as ``draw``.
     gradient : array_like, optional
         ∂E/∂output to start from, for an output of more than one element (as ``backward``).
+    expand_loss : bool
+        Step through the loss's own ops. By default the ops a recorded model's loss adds
+        after the model are one node E, one step (as ``nn.draw_graph``).
+    wait : bool
+        In the quiz, Next waits for a right answer, Reveal or Skip.
+
+    For a recorded ``nn.MLP`` the page also has a layer view: one column per layer with
+    u_l, y_l and δ_l, W_l on the edges, stepping through the same record, each backward
+    step with its equation of S12–S16 and the numbers filled in.
 
     Returns
     -------
     Animation
-        Shows itself in Jupyter; ``.save(path)`` writes one self-contained HTML page,
-        ``.save_frames(folder)`` one SVG per step. Controls: Next, Previous, Play, a slider,
+        Shows itself in Jupyter (where scripts do not run: the graph's final state and how
+        to play it); ``.save(path)`` writes one self-contained HTML page,
+        ``.save_frames(folder)`` one SVG per step. The page fits the graph to its stage
+        (zoom in, zoom out, fit; drag to pan); controls: Next, Previous, Play, a slider,
         ← → and space; the status line reads "step k / n".
     """
     if not isinstance(output, Tensor) or not output.requires_grad:
@@ -172,19 +208,32 @@ def animate(output: Tensor, quiz: bool = False, *, names: dict[str, Tensor] | No
                         f"{type(output).__name__}")
     if max_ops is not None and max_ops < 1:
         raise ValueError(f"animate: max_ops must be None or ≥ 1, got {max_ops}")
-    explanation = explain(output, gradient=gradient, names=names)
     view = walk([output])
+    told = notation(view, output)
+    names = {**told.names, **(names or {})}
+    explanation = explain(output, gradient=gradient, names=names)
+    collapse = {} if expand_loss else told.collapse(output)
+    groups = collapsed_ops(view, collapse)
     labels = tensor_labels(view, names)
-    dot, drawn = drawing(output, view, names, rankdir, max_ops)
-    ids = graph_ids(dot, view, drawn)
-    reserve_gradient_rows(dot, reserved_rows(arrivals(explanation.steps), ids, labels))
-    picture = Picture(dot.pipe(format="svg"), tensor_titles(ids, labels, drawn))
-    frames = build_frames(explanation, view, ids, labels, forward)
-    hidden = len(view.ops) - len(drawn)
-    note = (f"This graph has {len(view.ops):,} ops; the {len(drawn):,} nearest the output "
-            f"are drawn and stepped through, {hidden:,} are left out "
-            "(ag.animate(..., max_ops=None) shows all)." if hidden else "")
-    return Animation(explanation, frames, picture, quiz, note)
+    labels.update((tensor_key(end), label) for label, (end, _) in collapse.items())
+    keys = {name: key for key, name in labels.items()}
+    formulas = {keys[name]: text for name, text in told.formulas.items() if name in keys}
+    options = {"show_grad": False, "names": names, "rankdir": rankdir, "max_ops": max_ops,
+               "collapse": collapse}
+    plain = drawing(view, **options)
+    moved = moves(explanation, plain.ops, plain.tensors, groups, labels, formulas)
+    places = reserved_places(arrivals(moved), plain.tensors, labels)
+    drawn = drawing(view, **options, reserved=places, hint=told.hint, **SPACING)
+    picture = Picture(drawn.dot.pipe(format="svg"),
+                      tensor_titles(drawn.tensors, drawn.ops, labels, drawn.drawn))
+    frames = build_frames(explanation, moved, view, drawn.tensors, groups, labels, forward)
+    for frame, move in zip(frames[len(frames) - len(moved):], moved, strict=True):
+        frame.layer = equations(move, names, labels)
+    hidden = len(view.ops) - len(groups) - len(drawn.drawn)
+    note = (say("cut", ops=f"{len(view.ops):,}", drawn=f"{len(drawn.drawn):,}",
+                hidden=f"{hidden:,}") if hidden else say("record_hint") if told.hint else "")
+    return Animation(explanation, frames, picture, quiz, note, wait,
+                     layer_picture(names, drawn.tensors))
 
 
 __all__ = ["Animation", "animate"]

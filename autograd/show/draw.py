@@ -12,6 +12,7 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -28,6 +29,7 @@ from autograd.graph import (
 )
 from autograd.record import output_tensors
 from autograd.scopes import ModuleScope
+from autograd.show.notation import Notation, notation
 from autograd.show.rendering import GraphvizNotFound as GraphvizNotFound  # re-exported
 from autograd.show.rendering import digraph
 from autograd.show.values import SMALL as SMALL  # re-exported
@@ -39,6 +41,8 @@ from autograd.tensor import Tensor
 FILLS = {"output": "#c8e6c9", "parameter": "#ffe0b2", "leaf": "#bbdefb",
          "constant": "#eeeeee", "": "#ffffff", "op": "#fff9c4"}
 
+#: The colour of gradients in a node (the player finds its rewritable texts by it).
+GRAD_COLOUR = "#b71c1c"
 #: What a node shows for a tensor whose values backward freed, and how to keep them.
 FREED = "values freed by backward"
 FREED_HINT = ("values freed by backward: call ag.retain_grads(output) before "
@@ -58,18 +62,26 @@ def gradient_name(name: str) -> str:
 
 
 def tensor_label(t: Tensor, name: str, kind: str, show_data: bool, show_grad: bool,
-                 show_dtype: bool = False) -> str:
+                 show_dtype: bool = False, reserved: tuple[str, list[list[str]]] | None = None,
+                 compact: bool = False) -> str:
     """HTML label: name and role, shape (and dtype if asked), data, gradient (when there
-    is one, written δ_l for a tensor named u_l)."""
+    is one, written δ_l for a tensor named u_l). ``reserved`` (caption, grid of texts) is
+    a gradient's place drawn beside the data, which the player rewrites step by step; the
+    player's labels are compact (the shape on the title line, no small print)."""
     title = f"<B>{html.escape(name)}</B>" + (f"  <I>{kind}</I>" if kind else "")
     shape = html.escape(str(t.shape)) + (f" {t.dtype}" if show_dtype else "")
+    if compact:
+        title, shape = f"{title}  {shape}", ""
     shown = []
     if show_data and not t.freed:
-        shown.append(("data", t.data, ""))
+        shown.append(("" if compact else "data", t.data, ""))
     if show_grad and kept_grad(t) is not None:
-        shown.append((gradient_name(name), kept_grad(t).data, "#b71c1c"))
+        shown.append((gradient_name(name), kept_grad(t).data, GRAD_COLOUR))
+    if reserved is not None:
+        shown.append((reserved[0], reserved[1], GRAD_COLOUR))
     freed = f'<FONT COLOR="#777777"><I>{FREED}</I></FONT>' if t.freed else ""
-    return _rows(title, f'<FONT POINT-SIZE="10">{shape}</FONT>', freed, values_html(shown))
+    return _rows(title, f'<FONT POINT-SIZE="10">{shape}</FONT>' if shape else "", freed,
+                 values_html(shown, across=reserved is not None))
 
 
 def tensor_tooltip(t: Tensor, name: str, show_data: bool = True, show_grad: bool = True) -> str:
@@ -133,8 +145,12 @@ def draw(tensors: Tensor | Sequence[Tensor], show_data: bool = True, show_grad: 
         Write each op's local derivative (``Function.formula``) under its name. Off by
         default: formulas make a network's graph wide.
     names : dict name → Tensor, optional
-        Names for tensors (otherwise ``tensor.name``, a parameter's dotted name, or t1, t2…);
-        ``nn.drawing.document_names(model, loss)`` gives an MLP's the document's names.
+        Names for tensors (otherwise ``tensor.name``, a parameter's dotted name, or t1, t2…).
+        When the forward ran inside ``ag.record_modules(model)`` the recorded model names
+        its graph itself (an ``nn.MLP`` with the document's x, W1, u1, y1, …, E and
+        column-notation formulas; other models by module path: ``autograd.show.notation``);
+        ``names`` adds to those. A graph with parameters but no recorded modules says how
+        to get them.
     rankdir : "TB", "LR", "BT" or "RL"
         Direction of the flow from inputs to outputs: top to bottom by default.
     max_ops : int or None
@@ -160,11 +176,40 @@ def draw(tensors: Tensor | Sequence[Tensor], show_data: bool = True, show_grad: 
     runs Graphviz's ``dot``, else graphviz-pure, and raises ``GraphvizNotFound`` (saying
     how to install one) without either; ``.source`` is the DOT text in any case.
     """
+    outputs = output_tensors(tensors, "draw")
+    view = walk(outputs)
+    told = notation(view, outputs[0]) if len(outputs) == 1 else Notation()
+    names = {**told.names, **(names or {})}
+    formulas = {**{k: v for k, v in told.formulas.items() if k in names}, **(formulas or {})}
+    return drawing(view, show_data, show_grad, show_formula, names, rankdir, max_ops,
+                   show_dtype, formulas, collapse, hint=told.hint).dot
+
+
+@dataclass
+class Drawn:
+    """A drawing and the Graphviz names of what it shows: ``ops`` (id(op) → ``op3``),
+    ``tensors`` (tensor key → ``tensor5``) and the ``drawn`` ops."""
+
+    dot: Any
+    ops: dict[int, str]
+    tensors: dict[int, str]
+    drawn: list[Function]
+
+
+def drawing(view: GraphView, show_data: bool = True, show_grad: bool = True,
+            show_formula: bool = False, names: dict[str, Tensor] | None = None,
+            rankdir: str = "TB", max_ops: int | None = 500, show_dtype: bool = False,
+            formulas: dict[str, str] | None = None,
+            collapse: dict[str, tuple[Tensor, Sequence[Tensor]]] | None = None,
+            reserved: dict[int, tuple[str, list[list[str]]]] | None = None,
+            hint: str = "", **graph_attr: str) -> Drawn:
+    """``draw`` of a graph already read (``walk``), keeping the names of its Graphviz
+    nodes; ``reserved`` (tensor key → gradient caption and texts) gives tensors a
+    gradient's place beside their data, ``graph_attr`` sets Graphviz graph attributes."""
     if max_ops is not None and max_ops < 0:
         raise ValueError(f"draw: max_ops must be None or ≥ 0, got {max_ops}")
-    view = walk(output_tensors(tensors, "draw"))
     labels = tensor_labels(view, names)
-    groups = _groups(view, collapse or {})
+    groups = collapsed_ops(view, collapse or {})
     labels.update((tensor_key(output), label) for label, (output, _) in (collapse or {}).items())
     keys = {name: key for key, name in labels.items()}
     unknown = [name for name in formulas or {} if name not in keys]
@@ -173,13 +218,14 @@ def draw(tensors: Tensor | Sequence[Tensor], show_data: bool = True, show_grad: 
     op_formulas = {keys[name]: text for name, text in (formulas or {}).items()}
     drawable = [node for node in view.ops if id(node) not in groups]
     kept = drawable if max_ops is None else drawable[:max_ops]
-    dot = digraph("computation graph", rankdir=rankdir)
+    dot = digraph("computation graph", rankdir=rankdir, **graph_attr)
     clusters = _Clusters(dot, kept)
     # the cluster of each tensor: its op's module, or for a parameter the module owning it
     home = {id(p): scope for node in kept if isinstance(node.scope, ModuleScope)
             for scope in node.scope.chain() for _, p in scope.parameters}
     home.update((id(node), node.scope) for node in kept if isinstance(node.scope, ModuleScope))
     node_ids: dict[int, str] = {}
+    op_ids: dict[int, str] = {}
 
     def add_tensor(key: int) -> str:
         if key not in node_ids:
@@ -188,7 +234,8 @@ def draw(tensors: Tensor | Sequence[Tensor], show_data: bool = True, show_grad: 
             kind = role(t, key in view.roots)
             clusters.container(home.get(key)).node(
                 node_ids[key],
-                tensor_label(t, labels[key], kind, show_data, show_grad, show_dtype),
+                tensor_label(t, labels[key], kind, show_data, show_grad, show_dtype,
+                             (reserved or {}).get(key), compact=reserved is not None),
                 tooltip=tensor_tooltip(t, labels[key], show_data, show_grad), shape="box",
                 style="rounded,filled", fillcolor=FILLS[kind],
                 fontcolor="#777777" if kind == "constant" else "black",
@@ -199,10 +246,11 @@ def draw(tensors: Tensor | Sequence[Tensor], show_data: bool = True, show_grad: 
         if view.tensors[key].grad_fn is None:
             add_tensor(key)
     for i, node in enumerate(kept, start=1):
-        op_id = f"op{i}"
+        op_id = op_ids[id(node)] = f"op{i}"
         formula = op_formulas.get(id(node))
         scope = home.get(id(node))
-        caller = scope.label if scope and scope.path and clusters.box(scope) != id(scope) else ""
+        caller = (scope.label if scope and scope.path and clusters.box(scope) != id(scope)
+                  and reserved is None else "")  # the player's labels are compact
         clusters.container(scope).node(
             op_id, op_label(node, show_formula, formula, caller), shape="ellipse",
             style="filled",
@@ -219,13 +267,15 @@ def draw(tensors: Tensor | Sequence[Tensor], show_data: bool = True, show_grad: 
                      minlen="2" if enters else None)
     _group_edges(dot, view, groups, add_tensor)
     _note_cut(dot, view, drawable, kept, node_ids, max_ops)
-    if any(view.tensors[key].freed for key in node_ids if key in view.tensors):
-        dot.attr(label=FREED_HINT, labelloc="b", fontsize="10", fontcolor="#777777")
+    freed = any(view.tensors[key].freed for key in node_ids if key in view.tensors)
+    if freed or hint:
+        dot.attr(label=FREED_HINT if freed else hint, labelloc="b", fontsize="10",
+                 fontcolor="#777777")
     clusters.close()
-    return dot
+    return Drawn(dot, op_ids, node_ids, kept)
 
 
-def _groups(view: GraphView, collapse: dict[str, tuple[Tensor, Sequence[Tensor]]]
+def collapsed_ops(view: GraphView, collapse: dict[str, tuple[Tensor, Sequence[Tensor]]]
             ) -> dict[int, int]:
     """id(op) → tensor key of its collapsed group's output, for each op inside a group:
     the ops met walking back from the output, stopping at the inputs and at leaves."""

@@ -8,6 +8,7 @@ engine's own: its order, its sums at fan-out, its ``unbroadcast``.
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -18,8 +19,12 @@ from autograd.engine import run_backward
 from autograd.function import Function
 from autograd.graph import tensor_key, tensor_labels, topological_order, walk
 from autograd.record import Tape, tape_of
-from autograd.show.draw import format_values
+from autograd.show.notation import notation
+from autograd.show.values import format_values
 from autograd.tensor import Tensor
+
+#: ``str(explanation)`` wraps a table cell longer than this many characters.
+COLUMN = 36
 
 
 @dataclass
@@ -103,11 +108,20 @@ class Explanation:
         return lines
 
     def __str__(self) -> str:
-        rows = self.rows()
-        widths = [max(len(r[c]) for r in rows) for c in range(len(rows[0]))]
-        table = ["  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip()
-                 for row in rows]
-        return "\n".join([f"backward pass of {self.output}", *table, *self.sums()])
+        """The table, each column at most ``COLUMN`` characters wide: a longer cell
+        wraps onto the following lines of its row."""
+        rows = [[textwrap.wrap(cell, COLUMN, break_on_hyphens=False) or [""] for cell in row]
+                for row in self.rows()]
+        widths = [max(len(line) for r in rows for line in r[c]) for c in range(len(rows[0]))]
+        table = []
+        for row in rows:
+            for n in range(max(map(len, row))):
+                cells = [cell[n] if n < len(cell) else "" for cell in row]
+                table.append("  ".join(c.ljust(w) for c, w in zip(cells, widths, strict=True))
+                             .rstrip())
+        sums = [line for s in self.sums() for line in textwrap.wrap(
+            s, 2 * COLUMN, subsequent_indent="    ", break_on_hyphens=False)]
+        return "\n".join([f"backward pass of {self.output}", *table, *sums])
 
     __repr__ = __str__
 
@@ -152,7 +166,9 @@ def explain(output: Tensor, inputs: Tensor | Sequence[Tensor] | None = None,
     gradient : array_like, optional
         ∂E/∂output to start from (default 1 for a one-element output).
     names : dict name → Tensor, optional
-        Names for tensors, as in ``draw`` (otherwise ``tensor.name`` or t1, t2, …).
+        Names for tensors, as in ``draw`` (otherwise ``tensor.name`` or t1, t2, …; a
+        one-element output is E; a forward run inside ``ag.record_modules(model)`` is
+        named by the model: the document's W1, u1, y1, … for an ``nn.MLP``).
     show_size : int
         Gradients with at most this many entries are written out in the table.
 
@@ -163,18 +179,18 @@ def explain(output: Tensor, inputs: Tensor | Sequence[Tensor] | None = None,
     >>> import autograd as ag
     >>> a = ag.Tensor(3.0, requires_grad=True, name="a")
     >>> print(explain(a + a))
-    backward pass of t1
+    backward pass of E
     step  op   local derivative               incoming ∂E/∂output  sends
-    1     add  ∂(a+b)/∂a = 1,  ∂(a+b)/∂b = 1  t1: 1                a ← 1; a ← 1
+    1     add  ∂(a+b)/∂a = 1,  ∂(a+b)/∂b = 1  E: 1                 a ← 1; a ← 1
     a.grad += 1 (step 1) + 1 (step 1) = 2
 
     ``(x + x) * x``: x reaches the product directly and through the sum, 2x + 2x + 2x = 6x.
 
     >>> x = ag.Tensor(2.0, requires_grad=True, name="x")
     >>> print(explain((x + x) * x))
-    backward pass of t2
+    backward pass of E
     step  op   local derivative               incoming ∂E/∂output  sends
-    1     mul  ∂(a·b)/∂a = b,  ∂(a·b)/∂b = a  t2: 1                t1 ← 2; x ← 4
+    1     mul  ∂(a·b)/∂a = b,  ∂(a·b)/∂b = a  E: 1                 t1 ← 2; x ← 4
     2     add  ∂(a+b)/∂a = 1,  ∂(a+b)/∂b = 1  t1: 2                x ← 2; x ← 2
     x.grad += 4 (step 1) + 2 (step 2) + 2 (step 2) = 8
     """
@@ -184,7 +200,8 @@ def explain(output: Tensor, inputs: Tensor | Sequence[Tensor] | None = None,
     tape = tape_of(output)
     if tape is None or not tape.complete or targets is not None or gradient is not None:
         tape = _dry_run(output, targets, gradient)
-    labels = tensor_labels(walk([output]), names)
+    view = walk([output])
+    labels = tensor_labels(view, {**notation(view, output).names, **(names or {})})
     steps = [Step(r.index, r.node.name, r.node.formula, labels[id(r.node)], r.incoming,
                   r.contributions, [Send(labels[s.key], s.slot, s.gradient) for s in r.sends],
                   r.node)

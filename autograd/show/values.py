@@ -47,33 +47,60 @@ def _html(text: str) -> str:
     return "<BR/>".join(html.escape(line) for line in text.split("\n"))
 
 
-def values_html(shown: list[tuple[str, Any, str]]) -> str:
-    """A table of ``(caption, values, colour)`` rows. Vectors and matrices of at most
-    ``SMALL`` entries and ``GRID_COLUMNS`` columns are grids of right-aligned numbers
-    between bars — narrower than a printed array, and read as the matrix they are; larger
-    or wider ones min, max and mean on two lines; anything else as ``format_values``
-    writes it."""
-    rows = []
-    for caption, values, colour in shown:
-        def paint(text: str, colour: str = colour) -> str:
-            return f'<FONT COLOR="{colour}">{text}</FONT>' if colour else text
+def cells(values: Any) -> list[list[str]] | None:
+    """The texts of a vector's or matrix's grid (one row per matrix row, 4 significant
+    digits), or None when ``values`` is shown otherwise (too large or too wide: min, max
+    and mean; not 1-D or 2-D: as ``format_values`` writes it)."""
+    a = np.asarray(values)
+    if a.size > SMALL or a.size == 0 or a.ndim not in (1, 2) or a.shape[-1] > GRID_COLUMNS:
+        return None
+    return [[_g(v) for v in row] for row in np.atleast_2d(a)]
 
-        a = np.asarray(values)
-        if a.size > SMALL or (a.ndim in (1, 2) and a.shape[-1] > GRID_COLUMNS):
-            text = f"min {_g(a.min())}  max {_g(a.max())}<BR/>mean {_g(a.mean())}"
-            cells = f'<TD ALIGN="LEFT" BALIGN="LEFT">{paint(text)}</TD>'
-        elif a.ndim not in (1, 2) or a.size == 0:
-            cells = f'<TD ALIGN="LEFT" BALIGN="LEFT">{paint(_html(format_values(a)))}</TD>'
+
+def value_lines(values: Any) -> list[str]:
+    """What a node shows for ``values`` as lines, when not as a grid: min/max and mean of
+    a large tensor, else ``format_values``'s text."""
+    a = np.asarray(values)
+    if a.size > SMALL or (a.ndim in (1, 2) and a.size and a.shape[-1] > GRID_COLUMNS):
+        return [f"min {_g(a.min())}  max {_g(a.max())}", f"mean {_g(a.mean())}"]
+    return format_values(a).split("\n")
+
+
+def grid_html(texts: list[list[str]], colour: str = "") -> str:
+    """One table cell holding right-aligned texts between bars, read as the matrix they
+    are (narrower than a printed array)."""
+    grid = "".join("<TR>" + "".join(f'<TD ALIGN="RIGHT">{_paint(html.escape(t), colour)}</TD>'
+                                    for t in row) + "</TR>" for row in texts)
+    bars = f' COLOR="{colour}"' if colour else ""
+    return (f'<TD BORDER="1" SIDES="LR"{bars}><TABLE BORDER="0" CELLSPACING="0" '
+            f'CELLPADDING="2">{grid}</TABLE></TD>')
+
+
+def _paint(text: str, colour: str) -> str:
+    return f'<FONT COLOR="{colour}">{text}</FONT>' if colour else text
+
+
+def values_html(shown: list[tuple[str, Any, str]], across: bool = False) -> str:
+    """A table of ``(caption, values, colour)`` entries, one per row (``across``: all in
+    one row). Vectors and matrices of at most ``SMALL`` entries and ``GRID_COLUMNS``
+    columns are grids (``grid_html``); larger or wider ones min, max and mean on two
+    lines; anything else as ``format_values`` writes it. ``values`` may also be a list of
+    rows of texts, drawn as that grid (a gradient's place reserved by the player)."""
+    entries = []
+    for caption, values, colour in shown:
+        texts = values if isinstance(values, list) else cells(values)
+        if texts is not None:
+            body = grid_html(texts, colour)
         else:
-            grid = "".join("<TR>" + "".join(f'<TD ALIGN="RIGHT">{paint(_g(v))}</TD>'
-                                            for v in row) + "</TR>" for row in np.atleast_2d(a))
-            bars = f' COLOR="{colour}"' if colour else ""
-            cells = (f'<TD BORDER="1" SIDES="LR"{bars}><TABLE BORDER="0" CELLSPACING="0" '
-                     f'CELLPADDING="2">{grid}</TABLE></TD>')
-        rows.append(f'<TR><TD ALIGN="LEFT">{paint(html.escape(caption))} </TD>{cells}</TR>')
-    if not rows:
+            text = "<BR/>".join(html.escape(line) for line in value_lines(values))
+            body = f'<TD ALIGN="LEFT" BALIGN="LEFT">{_paint(text, colour)}</TD>'
+        head = f'<TD ALIGN="LEFT">{_paint(html.escape(caption), colour)} </TD>' if caption else ""
+        entries.append(head + body)
+    if not entries:
         return ""
-    return f'<TABLE BORDER="0" CELLSPACING="1" CELLPADDING="0">{"".join(rows)}</TABLE>'
+    rows = ["".join(entries)] if across else entries
+    body = "".join(f"<TR>{row}</TR>" for row in rows)
+    return f'<TABLE BORDER="0" CELLSPACING="1" CELLPADDING="0">{body}</TABLE>'
 
 
 def dot_lines(text: str) -> str:

@@ -1,12 +1,10 @@
 """The animation's picture: ``ag.draw``'s graph as an SVG whose parts can change per step.
 
-``draw`` names its Graphviz nodes ``op1, op2, …`` in the breadth-first order of
-``viz.walk`` and joins each op to its result and its inputs with edges; the DOT source's
-edges therefore tell which Graphviz node shows which tensor. Each tensor that receives a
-gradient gets one extra row in its label (reserved at the width of the longest text it
-will show), whose lines the player rewrites step by step. The SVG is then tagged:
-``data-id`` on nodes (``op3``, ``tensor5``) and edges (``tensor5->op3``), class
-``grad-line`` on the rewritable text lines.
+``autograd.show.draw.drawing`` names its Graphviz nodes (``op3``, ``tensor5``) and gives
+each tensor that receives a gradient a place beside its data — a grid as wide as the
+widest numbers it will show (``frames.reserved_places``) — whose texts the player
+rewrites step by step. The SVG is tagged here: ``data-id`` on nodes (``op3``,
+``tensor5``) and edges (``tensor5->op3``), class ``grad-line`` on the rewritable texts.
 """
 
 from __future__ import annotations
@@ -14,85 +12,14 @@ from __future__ import annotations
 import html
 import re
 import xml.etree.ElementTree as ET
-from dataclasses import dataclass
-from typing import Any
 
 from autograd.function import Function
-from autograd.graph import GraphView, is_tensor_input, tensor_key
-from autograd.show.draw import draw
+from autograd.show.draw import GRAD_COLOUR
 
 SVG_NS = "http://www.w3.org/2000/svg"
 XLINK_NS = "http://www.w3.org/1999/xlink"
-#: Colour of the gradient rows (``ag.draw``'s gradient colour); drawn with show_grad=False,
-#: so no other text of the picture has it.
-GRAD_COLOUR = "#b71c1c"
 _MARK = "\ue000"  # a private-use character: no label or number contains it
 _MARKER = re.compile(f"{_MARK}([ct][0-9.]+){_MARK}")
-_EDGE = re.compile(r"^\s*(\w+) -> (\w+)", re.MULTILINE)
-
-
-@dataclass
-class GraphIds:
-    """Graphviz names: ``ops`` (id(node) → ``op3``), ``tensors`` (tensor key →
-    ``tensor5``) and ``edges`` ((tail, head) → ``tensor5->op3``) of the drawn part."""
-
-    ops: dict[int, str]
-    tensors: dict[int, str]
-
-    def edge(self, tail: str, head: str) -> str:
-        return f"{tail}->{head}"
-
-    def output_of(self, node: Function) -> str:
-        return self.tensors[id(node)]
-
-
-def graph_ids(dot: Any, view: GraphView, drawn: list[Function]) -> GraphIds:
-    """Which Graphviz node of ``dot`` (made by ``draw`` from ``view``) shows which op and
-    tensor, read from the edges: ``opI -> X`` is op I's result, ``Y -> opI`` its inputs in
-    the order of ``view.uses``."""
-    ops = {id(node): f"op{i}" for i, node in enumerate(drawn, start=1)}
-    heads: dict[str, list[str]] = {}
-    tails: dict[str, list[str]] = {}
-    for tail, head in _EDGE.findall(dot.source):
-        heads.setdefault(tail, []).append(head)
-        tails.setdefault(head, []).append(tail)
-    tensors: dict[int, str] = {}
-    for node in drawn:
-        op = ops[id(node)]
-        inputs = [key for key, _ in view.uses[id(node)]]
-        made, used = heads.get(op, []), tails.get(op, [])
-        if len(made) != 1 or len(used) != len(inputs):
-            raise RuntimeError(f"animate: ag.draw's node {op} has {len(made)} result and "
-                               f"{len(used)} input edges, expected 1 and {len(inputs)}")
-        tensors[id(node)] = made[0]
-        tensors.update(zip(inputs, used, strict=True))
-    for key in view.roots:  # an output that is a leaf has no op
-        tensors.setdefault(key, "tensor1")
-    return GraphIds(ops, tensors)
-
-
-def drawing(output: Any, view: GraphView, names: dict | None, rankdir: str,
-            max_ops: int | None) -> tuple[Any, list[Function]]:
-    """``ag.draw``'s graph of ``output`` (data shown, gradients left to the player) and
-    the ops it draws."""
-    dot = draw(output, show_data=True, show_grad=False, names=names, rankdir=rankdir,
-               max_ops=max_ops)
-    drawn = view.ops if max_ops is None else view.ops[:max_ops]
-    return dot, drawn
-
-
-def reserve_gradient_rows(dot: Any, rows: dict[str, list[str]]) -> None:
-    """Add to each tensor node named in ``rows`` a row of ``len(lines)`` lines in the
-    gradient colour, as wide as ``lines``; the player rewrites these lines per step."""
-    for i, line in enumerate(dot.body):
-        match = re.match(r"\s*(\w+) \[label=<", line)
-        if match is None or match.group(1) not in rows or "</TABLE>>" not in line:
-            continue
-        text = "<BR/>".join(html.escape(part) for part in rows[match.group(1)])
-        row = (f'<TR><TD ALIGN="LEFT" BALIGN="LEFT"><FONT COLOR="{GRAD_COLOUR}">{text}'
-               "</FONT></TD></TR>")
-        at = line.rindex("</TABLE>>")
-        dot.body[i] = line[:at] + row + line[at:]
 
 
 class Picture:
@@ -149,15 +76,9 @@ class Picture:
         return svg
 
 
-def tensor_titles(ids: GraphIds, labels: dict[int, str], drawn: list[Function]) -> dict:
+def tensor_titles(tensors: dict[int, str], ops: dict[int, str], labels: dict[int, str],
+                  drawn: list[Function]) -> dict[str, str]:
     """Tooltips: the tensor's label for tensor nodes, the op's name for op nodes."""
-    titles = {name: labels[key] for key, name in ids.tensors.items() if key in labels}
-    titles.update((ids.ops[id(node)], node.name) for node in drawn)
+    titles = {name: labels[key] for key, name in tensors.items() if key in labels}
+    titles.update((ops[id(node)], node.name) for node in drawn)
     return titles
-
-
-def input_ids(ids: GraphIds, node: Function) -> list[str]:
-    """The Graphviz names of the tensors ``node`` consumes (one per distinct tensor)."""
-    seen = dict.fromkeys(ids.tensors[tensor_key(x)] for x in node.inputs
-                         if is_tensor_input(x) and tensor_key(x) in ids.tensors)
-    return list(seen)
