@@ -48,12 +48,14 @@ def unbroadcast(grad: Any, shape: tuple[int, ...]) -> Any:
 
 
 def shaped_like(grad: Any, source: Any) -> Any:
-    """``grad`` as the input ``source`` (a node or a leaf) takes it: broadcasting undone,
-    and in the input's dtype."""
-    if grad.shape != source.shape:
-        grad = unbroadcast(grad, source.shape)
-    if grad.dtype != source.dtype:
-        grad = grad.astype(source.dtype)
+    """``grad`` as the input ``source`` takes it: broadcasting undone, and in the input's
+    dtype (``source``: a node, whose ``shape`` and ``dtype`` are its result's; a leaf; or
+    an array)."""
+    like = source._data if isinstance(source, Tensor) else source
+    if grad.shape != like.shape:
+        grad = unbroadcast(grad, like.shape)
+    if grad.dtype != like.dtype:
+        grad = grad.astype(like.dtype)
     return grad
 
 

@@ -8,7 +8,7 @@ import numpy as np
 
 from autograd import hooks, pytorch_style, versions
 from autograd.grad_mode import _state
-from autograd.tensor import Tensor, stand_in
+from autograd.tensor import Tensor
 
 
 class Function(pytorch_style.Context):
@@ -33,8 +33,8 @@ class Function(pytorch_style.Context):
     What a node keeps (PyTorch's saved tensors, not the tensors themselves):
 
     - ``inputs``: per input, the node that made it (an op's result), the leaf Tensor (a
-      leaf or a constant tensor), an array's shape and dtype, or the value itself (a
-      number, an axis);
+      leaf or a constant tensor), an array's shape and dtype (``ConstantArray``), or the
+      value itself (a number, an axis);
     - ``needs_input_grad``: per input, whether a gradient is sent to it;
     - ``input_arrays`` (when ``reads_inputs``) and ``saved``: the arrays backward reads;
     - ``value``, ``shape``, ``dtype``: its output, the value until the backward pass
@@ -47,9 +47,23 @@ class Function(pytorch_style.Context):
     formula: ClassVar[str] = ""
     reads_inputs: ClassVar[bool] = True
 
+    # What ``apply`` sets on every node are slots; the rest lives in an instance dict,
+    # made only when an op or a tool first writes there.
+    __slots__ = (
+        "__dict__",
+        "dtype",
+        "input_arrays",
+        "inputs",
+        "needs_input_grad",
+        "sequence",
+        "shape",
+        "value",
+    )
+
     # What most nodes never set (an instance sets them only when needed).
     saved: tuple = ()
     released = False  # True once a backward pass has dropped what the node kept for it
+    holds_constants = False  # some input is a tensor that needs no gradient
     scope = None  # the module call that made the node, while a drawing records them
     output_name = None  # the name given to the op's result (``tensor.name = ...``)
     retains_grad = False  # keep ∂E/∂(result) in ``grad`` (``retain_grad``, ``retain_grads``)
@@ -66,18 +80,30 @@ class Function(pytorch_style.Context):
 
     @classmethod
     def apply(cls, *inputs: Any) -> Tensor:
+        arrays, kept, needs = [], [], []
+        holds_constants = False
+        for x in inputs:  # its array, what the node keeps of it, whether it needs a gradient
+            if isinstance(x, Tensor):
+                arrays.append(x._data)
+                kept.append(x if x.grad_fn is None else x.grad_fn)  # a leaf, or its node
+                needs.append(x._requires_grad)
+                holds_constants = holds_constants or not x._requires_grad
+            else:
+                if isinstance(x, list):
+                    x = np.asarray(x)
+                arrays.append(x)
+                kept.append(ConstantArray(x.shape, x.dtype) if isinstance(x, np.ndarray) else x)
+                needs.append(False)
         node = cls()
-        inputs = tuple(np.asarray(x) if isinstance(x, list) else x for x in inputs)
-        arrays = [x._data if isinstance(x, Tensor) else x for x in inputs]
         data = node._run_forward(arrays)
-        needs = tuple(isinstance(x, Tensor) and x._requires_grad for x in inputs)
         if not (_state.enabled and True in needs):
             return Tensor._make(data)
-        node.inputs = tuple(graph_input(x) for x in inputs)
-        node.needs_input_grad = needs
+        node.inputs, node.needs_input_grad = tuple(kept), tuple(needs)
         node.input_arrays = tuple(arrays) if cls.reads_inputs else None
         node.value, node.shape, node.dtype = data, data.shape, data.dtype
         node.sequence = next(versions.clock)  # after every node its inputs came from
+        if holds_constants:
+            node.holds_constants = True
         if hooks.scope_recorder is not None:
             node.scope = hooks.scope_recorder.current()
         if hooks.node_made is not None:
@@ -144,14 +170,14 @@ class Function(pytorch_style.Context):
     def release(self, keep_values: bool = False) -> None:
         """Drop the arrays the node kept for its backward and, unless ``keep_values``
         (``ag.retain_grads``), the constant tensors among its inputs (a batch wrapped
-        inside a model) for stand-ins holding no values: a pass without ``retain_graph``
-        calls it once the node has run."""
+        inside a model), of which it keeps what a drawing needs (``ConstantArray``): a
+        pass without ``retain_graph`` calls it once the node has run."""
         self.input_arrays = self.saved = None
-        if not keep_values:
-            self.inputs = tuple(stand_in(x.shape, x.dtype, name=x.name)
-                                if isinstance(x, Tensor) and not x._requires_grad else x
-                                for x in self.inputs)
         self.released = True
+        if self.holds_constants and not keep_values:
+            self.inputs = tuple([ConstantArray(x.shape, x.dtype, x.name, id(x))
+                                 if isinstance(x, Tensor) and not x._requires_grad else x
+                                 for x in self.inputs])
 
     def shape_error(self, arrays: list, error: ValueError) -> str:
         """The message for a failed forward: op name and every input shape."""
@@ -163,21 +189,15 @@ class Function(pytorch_style.Context):
 
 
 class ConstantArray(NamedTuple):
-    """What a node keeps of an ndarray argument for drawing: its shape and dtype (the
-    array itself stays in ``input_arrays`` only while backward needs it)."""
+    """What a node keeps of a constant for drawing: its shape and dtype — of an ndarray
+    argument (the array itself stays in ``input_arrays`` only while backward needs it),
+    or of a constant tensor once backward has run (then also its name, and ``key``, the
+    tensor's id, so that every node that used it still points at one vertex)."""
 
     shape: tuple[int, ...]
     dtype: np.dtype
+    name: str | None = None
+    key: int | None = None
 
     def __repr__(self) -> str:
         return f"array{self.shape}"
-
-
-def graph_input(x: Any) -> Any:
-    """What a node keeps of an input: the node that made it (an op's result), a leaf
-    tensor as itself, an array as its shape and dtype, anything else as it is."""
-    if isinstance(x, Tensor):
-        return x if x.grad_fn is None else x.grad_fn
-    if isinstance(x, np.ndarray):
-        return ConstantArray(x.shape, x.dtype)
-    return x

@@ -11,7 +11,7 @@ from collections import deque
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from autograd.function import Function
+from autograd.function import ConstantArray, Function
 from autograd.scopes import ModuleScope
 from autograd.tensor import Tensor, stand_in
 from autograd.text import visible
@@ -59,16 +59,20 @@ def tensor_key(t: Tensor | Function) -> int:
     ``inputs`` hold the node itself), a leaf by itself."""
     if isinstance(t, Function):
         return id(t)
+    if isinstance(t, ConstantArray):  # a constant tensor, as a released node keeps it
+        return t.key
     return id(t.grad_fn) if t.grad_fn is not None else id(t)
 
 
 def is_tensor_input(x: object) -> bool:
-    """Whether an entry of a node's ``inputs`` stands for a tensor (a node or a leaf)
-    rather than a constant argument (a number, an axis, an array)."""
-    return isinstance(x, Tensor | Function)
+    """Whether an entry of a node's ``inputs`` stands for a tensor (a node, a leaf, or a
+    constant tensor a released node still points at) rather than a constant argument (a
+    number, an axis, an array)."""
+    return isinstance(x, Tensor | Function) or (isinstance(x, ConstantArray)
+                                                and x.key is not None)
 
 
-def name_of(x: Tensor | Function) -> str | None:
+def name_of(x: Tensor | Function | ConstantArray) -> str | None:
     """The name given to a tensor, or to the result of a node (``tensor.name = ...``)."""
     return x.output_name if isinstance(x, Function) else x.name
 
@@ -85,13 +89,18 @@ def input_tensor(view: GraphView, x: object) -> object:
     return view.tensors[tensor_key(x)] if is_tensor_input(x) else x
 
 
-def shown(node: Function) -> Tensor:
-    """The result of ``node`` as a viewer shows it: a Tensor of its value while the node
-    keeps it; once a backward pass has dropped it, a stand-in of the same shape and dtype
-    marked ``freed`` (it holds no values). Its ``.grad`` is the node's, if retained."""
-    if node.value is not None:
-        return Tensor._make(node.value, node)
-    return stand_in(node.shape, node.dtype, node)
+def shown(x: Tensor | Function | ConstantArray) -> Tensor:
+    """The tensor a viewer shows for an entry of a node's inputs (or an output): a leaf
+    as itself; a node's result as a Tensor of its value while the node keeps it; once a
+    backward pass has dropped a value, a stand-in of the same shape, dtype and name that
+    holds no values (``freed``). A result's ``.grad`` is its node's, if retained."""
+    if isinstance(x, Tensor):
+        return x
+    if isinstance(x, ConstantArray):
+        return stand_in(x.shape, x.dtype, name=x.name)
+    if x.value is not None:
+        return Tensor._make(x.value, x)
+    return stand_in(x.shape, x.dtype, x)
 
 
 @dataclass
@@ -115,9 +124,9 @@ def walk(outputs: Sequence[Tensor]) -> GraphView:
 
     def visit(x: Tensor | Function) -> int:
         key = tensor_key(x)
-        node = x if isinstance(x, Function) else x.grad_fn
+        node = x if isinstance(x, Function) else getattr(x, "grad_fn", None)
         if key not in tensors:
-            tensors[key] = shown(x) if isinstance(x, Function) else x
+            tensors[key] = shown(x)
         if node is not None and key not in seen:
             seen.add(key)
             queue.append(node)

@@ -81,6 +81,8 @@ def adapt(cls: type) -> None:
 class Context:
     """What PyTorch's ``ctx`` offers, mixed into ``Function`` (a node is its own ctx)."""
 
+    __slots__ = ()
+
     def save_for_backward(self, *tensors: Any) -> None:
         """Keep ``tensors`` for ``backward`` (read back as ``ctx.saved_tensors``)."""
         self.saved = tensors

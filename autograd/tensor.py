@@ -224,6 +224,8 @@ class Tensor:
     def backward(self, gradient: Any = None, retain_graph: bool | None = None,
                  create_graph: bool = False) -> None:
         """Accumulate d(self)/d(leaf) into every leaf's ``.grad`` (reverse mode)."""
+        from autograd import engine  # the engine builds on Tensor, not the other way
+
         engine.backward(self, gradient, retain_graph, create_graph)
 
     def detach(self) -> Tensor:
@@ -460,7 +462,7 @@ def varargs(args: tuple) -> tuple:
     return args
 
 
-from autograd import devices, dtypes, engine, in_place, ops  # noqa: E402  (they build on Tensor)
+from autograd import devices, dtypes, in_place, ops  # noqa: E402  (they build on Tensor)
 from autograd.numpy_interop import (  # noqa: E402
     ARRAY_FUNCTIONS,
     COMPARISONS,
