@@ -118,7 +118,7 @@ def _check(torch: Any, program: Program, model: Module, result: Any) -> None:
     try:
         with torch.no_grad():
             check_fresh(program, model, lambda x: result(torch.from_numpy(x)).numpy(),
-                        "to_torch")
+                        "to_torch", "PyTorch's")
     finally:
         result.train(training)
 

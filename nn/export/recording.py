@@ -185,8 +185,8 @@ def _mode(model: Module, training: bool) -> Iterator[None]:
 
 
 def check_fresh(program: Program, model: Module, run: Callable[[np.ndarray], np.ndarray],
-                who: str, tol: float | None = None) -> float:
-    """Compare ``run`` (the exported model) with ``model`` (evaluation mode) on the example
+                who: str, whose: str, tol: float | None = None) -> float:
+    """Compare ``run`` (the exported model, ``whose`` outputs) with ``model`` (evaluation mode) on the example
     and on a second input near it; return the largest difference.
 
     A model that computes something from its input outside the graph (on ``.data``, with
@@ -208,7 +208,7 @@ def check_fresh(program: Program, model: Module, run: Callable[[np.ndarray], np.
                     f"does not record (a comparison, sign, argmax or a NumPy call on .data "
                     f"is a constant in the graph)")
             raise VerificationError(
-                f"{who}: the exported model differs from ours on {which} by up to "
+                f"{who}: {whose} outputs differ from ours on {which} by up to "
                 f"{difference:.2e} (shapes {theirs.shape} and {ours.shape}){hint}")
         largest = max(largest, difference)
     return largest
