@@ -91,8 +91,10 @@ def _graph(onnx: Any, program: Program) -> Any:
     """The ONNX graph of the program: "input" → one or a few nodes per op → "output"."""
     helper = onnx.helper
     nodes = Nodes(onnx, program.example.dtype)
+    used = {a.name for step in program.steps for a in step.args if isinstance(a, Ref)}
     for name, parameter in program.parameters.items():
-        nodes.initializer(parameter.data, name)
+        if name in used:  # a parameter forward does not use is not written
+            nodes.initializer(parameter.data, name)
     for name, array in program.constants.items():
         nodes.initializer(array, name)
     values = {"x": "input", **{name: name for name in (*program.parameters,
