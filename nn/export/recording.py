@@ -186,8 +186,8 @@ def _mode(model: Module, training: bool) -> Iterator[None]:
 
 def check_fresh(program: Program, model: Module, run: Callable[[np.ndarray], np.ndarray],
                 who: str, whose: str, tol: float | None = None) -> float:
-    """Compare ``run`` (the exported model, ``whose`` outputs) with ``model`` (evaluation mode) on the example
-    and on a second input near it; return the largest difference.
+    """Compare ``run`` (the exported model, ``whose`` outputs) with ``model`` (evaluation
+    mode) on the example and on a second input near it; return the largest difference.
 
     A model that computes something from its input outside the graph (on ``.data``, with
     a comparison) agrees on the example, where the constant was taken, and not elsewhere:
