@@ -13,7 +13,7 @@ from nn.activations import Identity
 from nn.export.layers import layer_from_torch, layer_to_torch
 from nn.export.ops_torch import torch_ops
 from nn.export.plan import UnsupportedModuleError, flatten, require
-from nn.export.recording import Program, Ref, check_fresh, record
+from nn.export.recording import Program, Ref, check_fresh, record, refuse_threshold_units
 from nn.module import Module, Sequential
 
 
@@ -55,6 +55,7 @@ def to_torch(model: Module, example: Any = None) -> Any:
     ImportError
         When PyTorch is not installed (with the command that installs it).
     """
+    refuse_threshold_units(model, "to_torch")
     try:
         steps = flatten(model)
     except UnsupportedModuleError as error:

@@ -97,10 +97,8 @@ class Program:
                                  f"{', '.join(sorted(table))}")
 
 
-def record(model: Module, example: Any, who: str, training: bool = False) -> Program:
-    """Run ``model`` once on ``example`` (in training mode only when ``training`` and the
-    model is in it, so that Dropout is recorded; the library's random generator is left
-    as it was) and read the program back from the graph."""
+def refuse_threshold_units(model: Module, who: str) -> None:
+    """Raise, naming the first module of ``WITHOUT_GRAPH`` in ``model`` by its path."""
     if not isinstance(model, Module):
         raise TypeError(f"{who}: expected an nn.Module, got {type(model).__name__}")
     for path, module in model.named_modules():
@@ -109,6 +107,13 @@ def record(model: Module, example: Any, who: str, training: bool = False) -> Pro
             raise UnsupportedModuleError(
                 f"{who}: cannot export {type(module).__name__}{where}: a threshold unit "
                 f"has no gradient, so no graph is recorded for it")
+
+
+def record(model: Module, example: Any, who: str, training: bool = False) -> Program:
+    """Run ``model`` once on ``example`` (in training mode only when ``training`` and the
+    model is in it, so that Dropout is recorded; the library's random generator is left
+    as it was) and read the program back from the graph."""
+    refuse_threshold_units(model, who)
     parameters = dict(model.named_parameters())
     dtype = next(iter(parameters.values())).dtype if parameters else ag.get_default_dtype()
     example = np.asarray(example.data if isinstance(example, ag.Tensor) else example,
