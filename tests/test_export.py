@@ -77,15 +77,31 @@ class Doubler(nn.Module):
 
 @pytest.mark.parametrize(("model", "named"), [
     (nn.Sequential(nn.Linear(2, 3), nn.Sign()), "Sign at '1'"),
-    (nn.Sequential(nn.Linear(2, 3), nn.Sequential(nn.ReLU(), Doubler())), "Doubler at '1.1'"),
-    (nn.MLP([2, 3, 1], activation=Doubler()), "Doubler at 'activations.0'"),
+    (nn.Sequential(nn.Linear(2, 3), nn.Sequential(nn.Step())), "Step at '1.0'"),
     (nn.Perceptron(2), "Perceptron"),
 ])
-def test_an_unsupported_module_is_named_with_its_path(tmp_path, model, named):
-    for export in (to_torch, lambda m: to_onnx(m, tmp_path / "m.onnx", np.zeros((1, 2)))):
+def test_a_threshold_unit_is_refused_with_its_path(tmp_path, model, named):
+    # S1/S3's units have no gradient: no op is recorded, so there is no graph to export
+    for export in (lambda m: to_torch(m, np.zeros((1, 2))),
+                   lambda m: to_onnx(m, tmp_path / "m.onnx", np.zeros((1, 2)))):
         with pytest.raises(UnsupportedModuleError, match=f"cannot export {named}"):
             export(model)
     assert not list(tmp_path.iterdir())
+
+
+@pytest.mark.parametrize(("model", "named"), [
+    (nn.Sequential(nn.Linear(2, 3), nn.Sequential(nn.ReLU(), Doubler())), "Doubler at '1.1'"),
+    (nn.MLP([2, 3, 1], activation=Doubler()), "Doubler at 'activations.0'"),
+])
+def test_a_model_with_its_own_forward_needs_an_example_for_to_torch(model, named):
+    with pytest.raises(UnsupportedModuleError,
+                       match=f"cannot export {named}.*to_torch\\(model, example\\)"):
+        to_torch(model)
+    torch = needs("torch")
+    x = np.random.default_rng(0).standard_normal((4, 2))
+    with torch.no_grad():
+        theirs = to_torch(model, x)(torch.from_numpy(x)).numpy()
+    np.testing.assert_allclose(theirs, model(x).data, rtol=1e-12, atol=1e-14)
 
 
 # ------------------------------------------------------------------ PyTorch
@@ -234,7 +250,7 @@ def test_to_onnx_checks_before_writing(tmp_path, monkeypatch):
     model = nn.MLP([2, 3, 2])
     with pytest.raises(FileNotFoundError, match="does not exist"):
         to_onnx(model, tmp_path / "missing" / "m.onnx", np.zeros((1, 2)))
-    with pytest.raises(ValueError, match=r"example_input must be \(batch, 2\)"):
+    with pytest.raises(ValueError, match=r"cannot run on the example input of shape \(1, 3\)"):
         to_onnx(model, tmp_path / "m.onnx", np.zeros((1, 3)))
     (tmp_path / "m.onnx").write_bytes(b"previous")
     monkeypatch.setattr(onnxruntime.InferenceSession, "run",
@@ -288,8 +304,9 @@ def test_a_float64_leaky_relu_exports_its_slope_unrounded(tmp_path):
     x = np.random.default_rng(4).standard_normal((8, 3)) * 10
     result = to_onnx(model, tmp_path / "m.onnx", x)
     proto = onnx.load(str(tmp_path / "m.onnx"))
+    (prelu,) = [node for node in proto.graph.node if node.op_type == "PRelu"]
     slopes = [onnx.numpy_helper.to_array(init) for init in proto.graph.initializer
-              if init.name.endswith("slope")]
+              if init.name == prelu.input[1]]
     assert [s.dtype for s in slopes] == [np.float64] and float(slopes[0]) == 0.1
     session = onnxruntime.InferenceSession(str(tmp_path / "m.onnx"),
                                            providers=["CPUExecutionProvider"])

@@ -1,8 +1,10 @@
-"""What every exporter reads: a model as the flat list of layers it applies, in order.
+"""What the exporters share: a Sequential model as the flat list of layers it applies,
+the optional dependencies, the tolerance and evaluation mode.
 
 ``nn.MLP`` and ``nn.Sequential`` (nested in any way) unfold into their Linear layers,
-activations and Dropouts; anything else stops the export with an error that names the
-first module no exporter can translate, by its dotted path.
+activations, Flatten and Dropouts, which ``to_torch`` copies layer by layer; for anything
+else ``flatten`` raises an error naming the first other module by its dotted path, and
+the exporters read the model's recorded graph instead (``nn.export.recording``).
 """
 
 from __future__ import annotations
@@ -15,28 +17,9 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
-from nn.activations import (
-    ELU,
-    GELU,
-    Hardtanh,
-    Identity,
-    LeakyReLU,
-    LogSigmoid,
-    ReLU,
-    Sigmoid,
-    SiLU,
-    Softmax,
-    Softplus,
-    Tanh,
-)
-from nn.layers import Dropout, Linear
+from nn.export.layers import LEAVES
 from nn.mlp import MLP
 from nn.module import Module, Sequential
-
-#: The layers an exporter translates one to one (exact types: a subclass may compute
-#: something else in its ``forward``).
-LEAVES = (Linear, Identity, Sigmoid, Tanh, ReLU, Softmax, Dropout,
-          LeakyReLU, ELU, GELU, SiLU, Softplus, LogSigmoid, Hardtanh)
 
 
 class UnsupportedModuleError(TypeError):
@@ -52,11 +35,9 @@ class Step(NamedTuple):
 
 def flatten(model: Module) -> list[Step]:
     """The layers ``model`` applies, in order: MLPs and Sequentials unfolded, down to
-    Linear layers, the activations Identity, Sigmoid, Tanh, ReLU, Softmax, and Dropout.
+    the layers of ``nn.export.layers.LEAVES`` (Linear, the activations, Flatten, Dropout).
 
-    Raises ``UnsupportedModuleError`` naming the first other module (Sign and Step, the
-    threshold units of S1/S3, have no gradient and no PyTorch layer, so they are not
-    exported either)."""
+    Raises ``UnsupportedModuleError`` naming the first other module."""
     if not isinstance(model, Module):
         raise TypeError(f"nn.export: expected an nn.Module, got {type(model).__name__}")
     steps: list[Step] = []
