@@ -82,8 +82,9 @@ class Tensor:
     @property
     def data(self) -> np.ndarray:
         """The ndarray. Assigning to it (``t.data = a``, ``t.data -= a``) counts as an
-        in-place change: a backward through a graph that used ``t`` before then raises."""
-        return self._data
+        in-place change: a backward through a graph that used ``t`` before then raises.
+        Reading it while ``ag.trace`` records warns, as ``item()`` does."""
+        return self._read_value(".data", _same_array)
 
     @data.setter
     def data(self, value: np.ndarray) -> None:
@@ -173,13 +174,14 @@ class Tensor:
         return ops.transpose(self)
 
     def numpy(self) -> np.ndarray:
-        return self._data
+        return self._read_value("numpy()", _same_array)
 
     def item(self) -> Any:
         return self._read_value("item()", lambda data: data.item())
 
     def __array__(self, dtype: Any = None, copy: bool | None = None) -> np.ndarray:
-        return self._data if dtype is None else self._data.astype(dtype, copy=False)
+        data = self._read_value("np.asarray", _same_array)
+        return data if dtype is None else data.astype(dtype, copy=False)
 
     def __len__(self) -> int:
         return len(self._data)
@@ -428,6 +430,10 @@ def stand_in(shape: tuple[int, ...], dtype: Any, grad_fn: Any = None,
     if name is not None:
         t.name = name
     return t
+
+
+def _same_array(data: np.ndarray) -> np.ndarray:
+    return data
 
 
 def _data(x: Any) -> Any:

@@ -61,14 +61,14 @@ def sign(x: Any) -> Tensor:
     """The perceptron's output function, S3: +1 for x > 0, −1 for x < 0, and 0 at 0
     (NumPy's convention). Returns a constant tensor: the derivative is 0 almost
     everywhere, so no gradient flows through it."""
-    return Tensor(np.sign(as_tensor(x).data))
+    return Tensor(np.sign(as_tensor(x)._data))
 
 
 def step(x: Any) -> Tensor:
     """The McCulloch–Pitts threshold, S1: 1 for x ≥ 0 (the unit fires when its sum reaches
     the threshold), else 0, in x's float dtype (the default one for integer input). A
     constant tensor, like ``sign``."""
-    data = as_tensor(x).data
+    data = as_tensor(x)._data
     dtype = data.dtype if data.dtype.kind == "f" else ag.get_default_dtype()
     return Tensor((data >= 0).astype(dtype))
 

@@ -89,7 +89,8 @@ def make(name, values):
 
 
 def test_the_catalogue_makes_every_op():
-    ops = {cls.name for cls in all_functions() if cls.name != "function"}
+    ops = {cls.name for cls in all_functions()  # the library's (tests define their own)
+           if cls.name != "function" and cls.__module__.startswith(("autograd.", "nn."))}
     assert ops <= set(CATALOGUE), sorted(ops - set(CATALOGUE))
 
 
