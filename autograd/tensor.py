@@ -27,6 +27,9 @@ def as_array(data: Any, dtype: Any = None) -> np.ndarray:
     except ValueError as error:  # ragged lists, or text that is not a number
         raise ValueError(f"Tensor: cannot make an array of numbers from {shown(data)}: "
                          f"{error}") from None
+    except TypeError as error:  # dtype=False, or data NumPy cannot read
+        raise TypeError(f"Tensor: cannot make an array from {shown(data)} with dtype="
+                        f"{dtype!r}: {error}") from None
     if array.dtype.kind not in "biuf":
         raise TypeError(f"Tensor: data must be numbers or booleans, got {shown(data)} "
                         f"(dtype {array.dtype})")
@@ -124,6 +127,9 @@ class Tensor:
 
     @grad.setter
     def grad(self, value: Tensor | None) -> None:
+        if value is not None and not isinstance(value, Tensor):
+            raise TypeError(f"grad: assigned grad expected to be a Tensor or None, got "
+                            f"{type(value).__name__}")
         if self.grad_fn is None:
             self._grad = value
         else:

@@ -17,14 +17,19 @@ from autograd.errors import check_real
 from autograd.ops.axes import pick
 
 
-def as_tensor(x: Any) -> Tensor:
+def as_tensor(x: Any, op: str = "input") -> Tensor:
     """``x`` itself if it is a Tensor, a numeric ndarray wrapped without a copy (as
-    ``torch.as_tensor``: a batch is not copied on every step), else a constant Tensor."""
+    ``torch.as_tensor``: a batch is not copied on every step), else a constant Tensor;
+    data that is not numbers is an error naming ``op`` (the module or function)."""
     if isinstance(x, Tensor):
         return x
     if isinstance(x, np.ndarray) and x.dtype.kind in "biuf":
         return Tensor._make(x)
-    return Tensor(x)
+    try:
+        return Tensor(x)
+    except (TypeError, ValueError) as error:
+        raise type(error)(f"{op}: the input must be numbers (a Tensor, an array or nested "
+                          f"lists), got {type(x).__name__}: {error}") from None
 
 
 def _check_axis(x: Tensor, axis: int, op: str) -> None:

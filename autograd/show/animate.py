@@ -19,7 +19,7 @@ from pathlib import Path
 from string import Template
 from typing import Any
 
-from autograd.graph import tensor_labels, walk
+from autograd.graph import check_names, tensor_labels, walk
 from autograd.show.explain import Explanation, explain
 from autograd.show.player.frames import Frame, arrivals, build_frames, cumulative, reserved_rows
 from autograd.show.player.graph import (
@@ -172,6 +172,7 @@ def animate(output: Tensor, quiz: bool = False, *, names: dict[str, Tensor] | No
                         f"{type(output).__name__}")
     if max_ops is not None and max_ops < 1:
         raise ValueError(f"animate: max_ops must be None or ≥ 1, got {max_ops}")
+    check_names(names, "animate")
     explanation = explain(output, gradient=gradient, names=names)
     view = walk([output])
     labels = tensor_labels(view, names)

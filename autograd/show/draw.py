@@ -19,6 +19,7 @@ import numpy as np
 from autograd.function import Function
 from autograd.graph import (
     GraphView,
+    check_names,
     is_tensor_input,
     kept_grad,
     role,
@@ -162,6 +163,7 @@ def draw(tensors: Tensor | Sequence[Tensor], show_data: bool = True, show_grad: 
     """
     if max_ops is not None and max_ops < 0:
         raise ValueError(f"draw: max_ops must be None or ≥ 0, got {max_ops}")
+    check_names(names, "draw")
     view = walk(output_tensors(tensors, "draw"))
     labels = tensor_labels(view, names)
     groups = _groups(view, collapse or {})
