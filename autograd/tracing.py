@@ -56,11 +56,17 @@ def trace(fn: Callable[..., Any]) -> Trace:
 
     - **Control flow is frozen.** An ``if`` or a loop count decided on a tensor's value
       stays as it was when tracing (reading a value then — ``bool``, ``item``, ``float``,
-      ``int`` — warns); so do Python numbers computed from data (``float(X.mean())``),
-      and checks that ``fn`` makes on the data (labels in range) run only when tracing.
+      ``int``, ``.data``, ``np.asarray``, ``.numpy()`` — warns); so do Python numbers
+      computed from data (``float(X.mean())``), and checks that ``fn`` makes on the data
+      (labels in range) run only when tracing.
     - **Changes re-trace:** an argument's shape or dtype, a non-array argument's value, a
-      leaf's shape, dtype or ``requires_grad``, the ``train()``/``eval()`` mode of a
-      module ``fn`` calls (``model(x)``) or of its submodules.
+      leaf's shape, dtype or ``requires_grad``, the ``train()``/``eval()`` mode, a
+      parameter, child or number setting of a module ``fn`` calls (``model(x)``) or of its
+      submodules (``layer.weight = nn.Parameter(...)``), and a tensor or number (Python's
+      or NumPy's) that ``fn`` reads from its closure, a global, its defaults, or one
+      attribute or item inside those (``config.lam``): ``autograd.trace_guards``. A
+      number an op receives from a variable none of these explains warns once, naming
+      the op and the value.
     - **Randomness inside ops is fresh:** Dropout draws its mask in its op's ``forward``,
       so each replay draws a new one, in the plain step's order (``ag.manual_seed``
       gives the same masks).
@@ -73,8 +79,9 @@ def trace(fn: Callable[..., Any]) -> Trace:
       op nodes keep no inputs), so the step keeps no activations of that first run.
     - **Also refused:** hooks on intermediate tensors, ``retain_grad()``,
       ``ag.retain_grads``, an argument that has a graph, a call under ``no_grad``. Hooks
-      on leaves run. Under ``detect_anomaly`` each call runs ``fn`` and ``backward``
-      plainly, so that the error names the module. One thread at a time per step.
+      on leaves run. Under ``detect_anomaly`` (in the calling thread) each call runs
+      ``fn`` and ``backward`` plainly, so that the error names the module. Calls from
+      several threads run one at a time (a lock per step).
     """
     return Trace(fn)
 
