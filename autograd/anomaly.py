@@ -1,9 +1,10 @@
 """``detect_anomaly``: stop at the first op whose forward or backward makes NaN or inf.
 
-Inside the block ``autograd.hooks.anomaly_check`` is set, so ``Function.apply`` and the
-engine hand it every value an op produces; outside it is None and costs one ``is None``
-test per op. Module calls are recorded meanwhile (``autograd.scopes``), so the error can
-say where in a model the op ran: ``layers.1: Linear(3→4) → log``.
+Inside the block the calling thread's anomaly check is on (``autograd.per_thread``), so
+``Function.apply`` and the engine hand it every value an op of that thread produces; other
+threads are not affected, as in PyTorch. While no thread checks, the slot is None and costs
+one ``is None`` test per op. Module calls are recorded meanwhile (``autograd.scopes``), so
+the error can say where in a model the op ran: ``layers.1: Linear(3→4) → log``.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from autograd import hooks
+from autograd import hooks, per_thread
 from autograd.scopes import ModuleRecorder, ModuleScope, active_recorder, named_modules, recording
 from autograd.tensor import Tensor
 
@@ -32,16 +33,17 @@ class _CallPaths(ModuleRecorder):
 def detect_anomaly() -> Iterator[None]:
     """Raise ``FloatingPointError`` at the first op whose forward or backward produces NaN
     or ±inf, naming the op, its inputs' shapes and value ranges, and the module path
-    where it ran. Like PyTorch's ``torch.autograd.detect_anomaly``; off by default, and
-    process-wide while on (checking every value costs about one pass over it)."""
-    previous = hooks.anomaly_check
-    hooks.anomaly_check = _check
+    where it ran. Like PyTorch's ``torch.autograd.detect_anomaly``: off by default, and on
+    only in the thread that entered the block (checking every value costs about one pass
+    over it)."""
     paths = nullcontext() if active_recorder() is not None else recording(_CallPaths())
-    try:
-        with paths:
-            yield
-    finally:
-        hooks.anomaly_check = previous
+    with per_thread.anomaly_check.using(_check), paths:
+        yield
+
+
+def is_anomaly_enabled() -> bool:
+    """Whether the calling thread is inside ``detect_anomaly``."""
+    return per_thread.anomaly_check.mine() is not None
 
 
 def _check(node: Any, phase: str, inputs: Sequence[Any], outputs: Sequence[Any]) -> None:

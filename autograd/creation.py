@@ -70,7 +70,7 @@ def eye(n: int, m: int | None = None, requires_grad: bool = False, dtype: Any = 
 
 
 def _data_of(x: Any) -> np.ndarray:
-    return x.data if isinstance(x, Tensor) else np.asarray(x)
+    return x._data if isinstance(x, Tensor) else np.asarray(x)
 
 
 def zeros_like(x: Any, requires_grad: bool = False, dtype: Any = None,

@@ -214,7 +214,11 @@ def initial_gradient(output: Tensor, gradient: Any, op: str = "backward") -> Ten
                 "be omitted only for a one-element output)"
             )
         return Tensor._make(ones_like(output._data))
-    grad = gradient if isinstance(gradient, Tensor) else Tensor(gradient, dtype=output.dtype)
+    try:
+        grad = gradient if isinstance(gradient, Tensor) else Tensor(gradient, dtype=output.dtype)
+    except (TypeError, ValueError) as error:
+        raise type(error)(f"{op}: gradient= must be numbers of the output's shape "
+                          f"{output.shape}: {error}") from None
     if grad.shape != output.shape:
         raise ValueError(
             f"{op}: gradient has shape {grad.shape} but the output has shape {output.shape}"
@@ -232,6 +236,10 @@ def grad(outputs: Tensor | Sequence[Tensor], inputs: Tensor | Sequence[Tensor],
     Returns one Tensor per input. An input the outputs do not depend on raises
     ``RuntimeError``, or gives ``None`` with ``allow_unused=True``. With
     ``create_graph=True`` the gradients are themselves differentiable."""
+    for role, given in (("outputs", outputs), ("inputs", inputs)):
+        if not isinstance(given, Tensor | list | tuple):
+            raise TypeError(f"grad: {role} must be a Tensor or a sequence of Tensors, got "
+                            f"{type(given).__name__}")
     if isinstance(outputs, Tensor):
         outputs, grad_outputs = [outputs], [grad_outputs]
     outputs = list(outputs)

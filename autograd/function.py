@@ -119,6 +119,10 @@ class Function(pytorch_style.Context):
             if not message.startswith(f"{self.name}:"):
                 message = self.shape_error(arrays, error)
             raise ValueError(message) from None
+        except (AttributeError, TypeError) as error:  # not numbers: ag.sum(None)
+            kinds = ", ".join(type(a).__name__ for a in arrays)
+            raise TypeError(f"{self.name}: cannot compute it on arguments of types {kinds} "
+                            f"({error})") from None
         if type(data) is not np.ndarray:  # NumPy returns scalars for 0-d results
             data = np.asarray(data)
         if hooks.anomaly_check is not None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections import deque
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from autograd.function import ConstantArray, Function
 from autograd.scopes import ModuleScope
@@ -147,6 +148,19 @@ def walk(outputs: Sequence[Tensor]) -> GraphView:
                 slots.setdefault(visit(x), []).append(slot)
         uses[id(node)] = list(slots.items())
     return GraphView(roots, tensors, ops, uses)
+
+
+def check_names(names: Any, op: str) -> None:
+    """``names=`` of a viewer (``op``) must be None or a dict of text → Tensor."""
+    if names is None:
+        return
+    if not isinstance(names, dict):
+        raise TypeError(f"{op}: names must be a dict of name → Tensor, got "
+                        f"{type(names).__name__}")
+    for name, t in names.items():
+        if not isinstance(name, str) or not isinstance(t, Tensor):
+            raise TypeError(f"{op}: names must map text to tensors, got {name!r} → "
+                            f"{type(t).__name__}")
 
 
 def tensor_labels(view: GraphView, names: dict[str, Tensor] | None = None) -> dict[int, str]:

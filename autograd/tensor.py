@@ -27,6 +27,9 @@ def as_array(data: Any, dtype: Any = None) -> np.ndarray:
     except ValueError as error:  # ragged lists, or text that is not a number
         raise ValueError(f"Tensor: cannot make an array of numbers from {shown(data)}: "
                          f"{error}") from None
+    except TypeError as error:  # dtype=False, or data NumPy cannot read
+        raise TypeError(f"Tensor: cannot make an array from {shown(data)} with dtype="
+                        f"{dtype!r}: {error}") from None
     if array.dtype.kind not in "biuf":
         raise TypeError(f"Tensor: data must be numbers or booleans, got {shown(data)} "
                         f"(dtype {array.dtype})")
@@ -82,8 +85,9 @@ class Tensor:
     @property
     def data(self) -> np.ndarray:
         """The ndarray. Assigning to it (``t.data = a``, ``t.data -= a``) counts as an
-        in-place change: a backward through a graph that used ``t`` before then raises."""
-        return self._data
+        in-place change: a backward through a graph that used ``t`` before then raises.
+        Reading it while ``ag.trace`` records warns, as ``item()`` does."""
+        return self._read_value(".data", _same_array)
 
     @data.setter
     def data(self, value: np.ndarray) -> None:
@@ -123,6 +127,9 @@ class Tensor:
 
     @grad.setter
     def grad(self, value: Tensor | None) -> None:
+        if value is not None and not isinstance(value, Tensor):
+            raise TypeError(f"grad: assigned grad expected to be a Tensor or None, got "
+                            f"{type(value).__name__}")
         if self.grad_fn is None:
             self._grad = value
         else:
@@ -173,13 +180,14 @@ class Tensor:
         return ops.transpose(self)
 
     def numpy(self) -> np.ndarray:
-        return self._data
+        return self._read_value("numpy()", _same_array)
 
     def item(self) -> Any:
         return self._read_value("item()", lambda data: data.item())
 
     def __array__(self, dtype: Any = None, copy: bool | None = None) -> np.ndarray:
-        return self._data if dtype is None else self._data.astype(dtype, copy=False)
+        data = self._read_value("np.asarray", _same_array)
+        return data if dtype is None else data.astype(dtype, copy=False)
 
     def __len__(self) -> int:
         return len(self._data)
@@ -430,6 +438,10 @@ def stand_in(shape: tuple[int, ...], dtype: Any, grad_fn: Any = None,
     if name is not None:
         t.name = name
     return t
+
+
+def _same_array(data: np.ndarray) -> np.ndarray:
+    return data
 
 
 def _data(x: Any) -> Any:

@@ -11,21 +11,24 @@ op, which is most of the cost of a small model's step.
 
 from __future__ import annotations
 
+import threading
 import warnings
 import weakref
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager, nullcontext
+from contextlib import nullcontext
 from typing import Any, NamedTuple
 
 import numpy as np
 
-from autograd import hooks
+from autograd import per_thread
+from autograd.anomaly import is_anomaly_enabled
 from autograd.engine import give_leaf_gradient, ones_like, shaped_like
 from autograd.function import Function
 from autograd.grad_mode import _state
 from autograd.graph import topological_order
 from autograd.scopes import active_recorder, recording
 from autograd.tensor import Tensor
+from autograd.trace_guards import Guards, InputWatch
 
 
 def trace(fn: Callable[..., Any]) -> Trace:
@@ -53,11 +56,17 @@ def trace(fn: Callable[..., Any]) -> Trace:
 
     - **Control flow is frozen.** An ``if`` or a loop count decided on a tensor's value
       stays as it was when tracing (reading a value then — ``bool``, ``item``, ``float``,
-      ``int`` — warns); so do Python numbers computed from data (``float(X.mean())``),
-      and checks that ``fn`` makes on the data (labels in range) run only when tracing.
+      ``int``, ``.data``, ``np.asarray``, ``.numpy()`` — warns); so do Python numbers
+      computed from data (``float(X.mean())``), and checks that ``fn`` makes on the data
+      (labels in range) run only when tracing.
     - **Changes re-trace:** an argument's shape or dtype, a non-array argument's value, a
-      leaf's shape, dtype or ``requires_grad``, the ``train()``/``eval()`` mode of a
-      module ``fn`` calls (``model(x)``) or of its submodules.
+      leaf's shape, dtype or ``requires_grad``, the ``train()``/``eval()`` mode, a
+      parameter, child or number setting of a module ``fn`` calls (``model(x)``) or of its
+      submodules (``layer.weight = nn.Parameter(...)``), and a tensor or number (Python's
+      or NumPy's) that ``fn`` reads from its closure, a global, its defaults, or one
+      attribute or item inside those (``config.lam``): ``autograd.trace_guards``. A
+      number an op receives from a variable none of these explains warns once, naming
+      the op and the value.
     - **Randomness inside ops is fresh:** Dropout draws its mask in its op's ``forward``,
       so each replay draws a new one, in the plain step's order (``ag.manual_seed``
       gives the same masks).
@@ -70,8 +79,9 @@ def trace(fn: Callable[..., Any]) -> Trace:
       op nodes keep no inputs), so the step keeps no activations of that first run.
     - **Also refused:** hooks on intermediate tensors, ``retain_grad()``,
       ``ag.retain_grads``, an argument that has a graph, a call under ``no_grad``. Hooks
-      on leaves run. Under ``detect_anomaly`` each call runs ``fn`` and ``backward``
-      plainly, so that the error names the module. One thread at a time per step.
+      on leaves run. Under ``detect_anomaly`` (in the calling thread) each call runs
+      ``fn`` and ``backward`` plainly, so that the error names the module. Calls from
+      several threads run one at a time (a lock per step).
     """
     return Trace(fn)
 
@@ -87,16 +97,21 @@ class Trace:
         self.fn = fn
         self.traces = 0
         self._plans: dict[tuple, _Plan] = {}  # signature → plan, oldest first
+        self._lock = threading.RLock()  # one call at a time: calls share plans and leaves
 
     def __call__(self, *args: Any) -> Any:
         if not _state.enabled:
             raise RuntimeError("trace: the step was called under no_grad, but it computes "
                                "gradients; evaluate by calling fn (or the model) instead")
         key = _signature(args)
-        if hooks.anomaly_check is not None:  # detect_anomaly: the plain pass names modules
-            results, single = _checked_results(self.fn(*args))
-            results[0].backward()
-            return _as_returned([t._data for t in results], single)
+        with self._lock:
+            if is_anomaly_enabled():  # detect_anomaly: the plain pass names modules
+                results, single = _checked_results(self.fn(*args))
+                results[0].backward()
+                return _as_returned([t._data for t in results], single)
+            return self._step(args, key)
+
+    def _step(self, args: tuple, key: tuple) -> Any:
         plan = self._plans.get(key)
         if plan is not None and plan.still_fits():
             env, inputs = plan.forward(args)
@@ -112,10 +127,19 @@ class Trace:
     def _trace(self, args: tuple, key: tuple) -> tuple[_Plan, list, list]:
         spy = _ModuleSpy(active_recorder())
         arrays_of: dict[Any, list] = {}  # node → the arrays its forward received
-        with recording(spy), _warning_on_value_reads(), _watching_nodes(arrays_of):
+        watch = InputWatch()
+
+        def node_made(node: Any, arrays: list) -> None:
+            arrays_of[node] = arrays
+            watch.see(node, arrays)
+
+        with (recording(spy), per_thread.value_read.using(_warn_value_read),
+              per_thread.node_made.using(node_made)):
             results, single = _checked_results(self.fn(*args))
         self.traces += 1
-        return _Plan.record(results, single, args, key, spy.modules, arrays_of)
+        guards = Guards.build(self.fn, spy.modules, watch)
+        watch.warn_frozen(guards, args)
+        return _Plan.record(results, single, args, key, guards, arrays_of)
 
 
 class _Step(NamedTuple):
@@ -134,7 +158,7 @@ class _Plan:
     alone, not in a tuple)."""
 
     def __init__(self, key: tuple, leaves: list[Tensor], constants: list,
-                 steps: list[_Step], modules: list, result_places: tuple[int, ...],
+                 steps: list[_Step], guards: Guards, result_places: tuple[int, ...],
                  single: bool) -> None:
         self.result_places = result_places
         self.single = single
@@ -142,8 +166,7 @@ class _Plan:
         self.leaf_key = _leaf_signature(leaves)
         self.constants = constants
         self.steps = steps
-        self.modules = modules
-        self.training = tuple(m.training for m in modules)
+        self.guards = guards
         first = len(key) + len(leaves) + len(constants)  # the place of step 0's output
         #: Backward's walk, last step first: (k, place of step k's output in env, node,
         #: sends).
@@ -154,9 +177,9 @@ class _Plan:
                                  if i < len(key) + len(leaves)})
 
     def still_fits(self) -> bool:
-        """Leaves and module modes as when traced (a change re-traces)."""
-        return (_leaf_signature(self.leaves) == self.leaf_key
-                and tuple(m.training for m in self.modules) == self.training)
+        """Leaves' shapes and dtypes, and what fn reads from outside, as when traced (a
+        change re-traces)."""
+        return _leaf_signature(self.leaves) == self.leaf_key and self.guards.hold()
 
     def results(self, env: list) -> Any:
         """What fn returned, replayed (``_as_returned``)."""
@@ -216,7 +239,7 @@ class _Plan:
 
     @classmethod
     def record(cls, results: tuple[Tensor, ...], single: bool, args: tuple, key: tuple,
-               modules: list, arrays_of: dict[Any, list]) -> tuple[_Plan, list, list]:
+               guards: Guards, arrays_of: dict[Any, list]) -> tuple[_Plan, list, list]:
         """The plan of the graph of ``results`` (the loss first), and the env and steps'
         inputs of the run that made it. The recorded nodes then drop their inputs: the
         plan keeps the ops, not the first run's activations."""
@@ -250,7 +273,8 @@ class _Plan:
                 return "leaf", leaves[id(x)]
             if id(array) in array_args:
                 return "arg", array_args[id(array)]
-            _refuse_arrays(node, array)
+            if not guards.watch(array):  # a NumPy number from outside fn is guarded
+                _refuse_arrays(node, array)
             constants.append(array)
             return "constant", len(constants) - 1
 
@@ -275,7 +299,7 @@ class _Plan:
             node.inputs, node.input_arrays, node.value = (), None, None
         _refuse_temporaries(leaf_tensors, made_by)
         places = tuple(offsets["step"] + position[t.grad_fn] for t in results)
-        plan = cls(key, leaf_tensors, constants, steps, modules, places, single)
+        plan = cls(key, leaf_tensors, constants, steps, guards, places, single)
         return plan, env, inputs
 
 
@@ -294,6 +318,13 @@ def _signature(args: tuple) -> tuple:
         elif isinstance(a, np.ndarray):
             key.append((np.ndarray, a.shape, a.dtype))
         else:
+            try:
+                hash(a)
+            except TypeError:
+                raise TypeError(
+                    f"trace: argument {i} is a {type(a).__name__}, which a traced step cannot "
+                    "tell apart from call to call; pass arrays, tensors, numbers or strings "
+                    "(np.asarray(...) for a list of numbers)") from None
             key.append((type(a), a))
     return tuple(key)
 
@@ -410,30 +441,9 @@ class _ModuleSpy:
         return nullcontext() if self.outer is None else self.outer.enter(module)
 
 
-@contextmanager
-def _watching_nodes(arrays_of: dict[Any, list]) -> Iterator[None]:
-    """Note the arrays each new node's forward receives (``hooks.node_made``)."""
-    previous = hooks.node_made
-    hooks.node_made = arrays_of.__setitem__
-    try:
-        yield
-    finally:
-        hooks.node_made = previous
-
-
-@contextmanager
-def _warning_on_value_reads() -> Iterator[None]:
-    previous = hooks.value_read
-    hooks.value_read = _warn_value_read
-    try:
-        yield
-    finally:
-        hooks.value_read = previous
-
-
 def _warn_value_read(how: str) -> None:
     warnings.warn(
         f"ag.trace: fn read a tensor's value ({how}) while its step was being traced; a "
         "replay does not run fn's Python, so a decision taken on this value stays as it "
         "was now; keep value-dependent Python out of a traced fn, or call fn without "
-        "ag.trace", UserWarning, stacklevel=4)  # fn's line: the hook, _read_value, __float__
+        "ag.trace", UserWarning, stacklevel=5)  # fn's line: per_thread, _read_value, .data/float/…

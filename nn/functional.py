@@ -17,14 +17,19 @@ from autograd.errors import check_real
 from autograd.ops.axes import pick
 
 
-def as_tensor(x: Any) -> Tensor:
+def as_tensor(x: Any, op: str = "input") -> Tensor:
     """``x`` itself if it is a Tensor, a numeric ndarray wrapped without a copy (as
-    ``torch.as_tensor``: a batch is not copied on every step), else a constant Tensor."""
+    ``torch.as_tensor``: a batch is not copied on every step), else a constant Tensor;
+    data that is not numbers is an error naming ``op`` (the module or function)."""
     if isinstance(x, Tensor):
         return x
     if isinstance(x, np.ndarray) and x.dtype.kind in "biuf":
         return Tensor._make(x)
-    return Tensor(x)
+    try:
+        return Tensor(x)
+    except (TypeError, ValueError) as error:
+        raise type(error)(f"{op}: the input must be numbers (a Tensor, an array or nested "
+                          f"lists), got {type(x).__name__}: {error}") from None
 
 
 def _check_axis(x: Tensor, axis: int, op: str) -> None:
@@ -61,14 +66,14 @@ def sign(x: Any) -> Tensor:
     """The perceptron's output function, S3: +1 for x > 0, −1 for x < 0, and 0 at 0
     (NumPy's convention). Returns a constant tensor: the derivative is 0 almost
     everywhere, so no gradient flows through it."""
-    return Tensor(np.sign(as_tensor(x).data))
+    return Tensor(np.sign(as_tensor(x)._data))
 
 
 def step(x: Any) -> Tensor:
     """The McCulloch–Pitts threshold, S1: 1 for x ≥ 0 (the unit fires when its sum reaches
     the threshold), else 0, in x's float dtype (the default one for integer input). A
     constant tensor, like ``sign``."""
-    data = as_tensor(x).data
+    data = as_tensor(x)._data
     dtype = data.dtype if data.dtype.kind == "f" else ag.get_default_dtype()
     return Tensor((data >= 0).astype(dtype))
 

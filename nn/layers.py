@@ -49,7 +49,7 @@ class Linear(Module):
                      if bias else None)
 
     def forward(self, x: Any) -> Tensor:
-        x = F.as_tensor(x)
+        x = F.as_tensor(x, "Linear")
         if x.ndim == 0 or x.shape[-1] != self.in_features:
             raise ValueError(f"{self!r}: expected inputs with last dimension "
                              f"{self.in_features}, got shape {x.shape}")
@@ -78,7 +78,7 @@ class Dropout(Module):
         self.p = check_real("Dropout", "p", p, low=0, high=1, high_open=True)
 
     def forward(self, x: Any) -> Tensor:
-        x = F.as_tensor(x)
+        x = F.as_tensor(x, "Dropout")
         if not self.training or self.p == 0:
             return x
         return dropout(x, self.p)  # one op: its forward draws the mask (ag.trace replays it)

@@ -75,7 +75,7 @@ def _integer_labels(labels: Any, n: int, classes: int, op: str,
                     ignore_index: int | None = None) -> tuple[np.ndarray, bool]:
     """The labels as an integer array, checked; and whether every one is a class in
     [0, C) (so that no row carries ``ignore_index`` unless it is itself a class)."""
-    labels = np.asarray(labels.data if isinstance(labels, Tensor) else labels)
+    labels = np.asarray(labels._data if isinstance(labels, Tensor) else labels)
     if labels.dtype.kind not in "iu":
         raise ValueError(f"{op}: labels must be integers (class indices) or, for "
                          f"cross_entropy, probabilities of the logits' shape; got dtype "
@@ -153,7 +153,7 @@ def one_hot(labels: Any, num_classes: int = -1) -> Tensor:
 
     The result has the labels' shape plus a last axis of ``num_classes`` (default: the
     largest label + 1), dtype int64 (as PyTorch; ``.astype(float)`` for targets)."""
-    labels = np.asarray(labels.data if isinstance(labels, Tensor) else labels)
+    labels = np.asarray(labels._data if isinstance(labels, Tensor) else labels)
     if labels.dtype.kind not in "iu":
         raise ValueError(f"one_hot: labels must be integers, got dtype {labels.dtype}")
     check_integer("one_hot", "num_classes", num_classes, low=-1)
@@ -211,7 +211,7 @@ def cross_entropy(logits: Any, labels: Any, reduction: str = "mean", *,
 
 def _is_probabilities(labels: Any, shape: tuple[int, ...]) -> bool:
     """Floating targets of the logits' shape are class probabilities (checked to be so)."""
-    data = np.asarray(labels.data if isinstance(labels, Tensor) else labels)
+    data = np.asarray(labels._data if isinstance(labels, Tensor) else labels)
     if data.dtype.kind != "f" or data.shape != shape:
         return False
     _check_unit_interval(as_tensor(data), "probability targets", "cross_entropy")
@@ -240,7 +240,7 @@ def _probability_losses(log_p: Tensor, targets: Tensor, smoothing: float) -> Ten
 
 
 def _check_unit_interval(x: Tensor, what: str, op: str, hint: str = "") -> None:
-    data = x.data
+    data = x._data
     if data.size and not (np.all(data >= 0) and np.all(data <= 1)):
         raise ValueError(f"{op}: {what} must lie in [0, 1], got values from "
                          f"{np.nanmin(data)} to {np.nanmax(data)}{hint}")
@@ -318,7 +318,7 @@ def hinge_loss(scores: Any, labels: Any, reduction: str = "mean") -> Tensor:
     _check_reduction(reduction, "hinge_loss")
     scores, labels = as_tensor(scores), as_tensor(labels)
     _same_shape(scores, labels, "hinge_loss", "scores and labels")
-    bad = labels.data[(labels.data != 1) & (labels.data != -1)]
+    bad = labels._data[(labels._data != 1) & (labels._data != -1)]
     if bad.size:
         raise ValueError(
             f"hinge_loss: labels must be -1 or +1, got {sorted(set(bad.tolist()))[:10]}")

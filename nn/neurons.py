@@ -22,7 +22,7 @@ class ConvergenceWarning(RuntimeWarning):
 
 def _rows(x: Any, n_features: int, op: str) -> tuple[np.ndarray, bool]:
     """``x`` as a (batch, n_features) array, and whether it was a single sample (n,)."""
-    x = np.asarray(x.data if isinstance(x, Tensor) else x)
+    x = np.asarray(x._data if isinstance(x, Tensor) else x)
     if x.ndim not in (1, 2) or x.shape[-1] != n_features:
         raise ValueError(f"{op}: expected inputs of shape ({n_features},) or "
                          f"(batch, {n_features}), got {x.shape}")
@@ -103,7 +103,7 @@ class Perceptron(Module):
 
     def predict(self, x: Any) -> Tensor:
         """+1 where w·x + b ≥ 0, else −1 (S3), as integers."""
-        return Tensor(np.where(self.decision_function(x).data >= 0, 1, -1))
+        return Tensor(np.where(self.decision_function(x)._data >= 0, 1, -1))
 
     def forward(self, x: Any) -> Tensor:
         return self.predict(x)
@@ -135,7 +135,7 @@ class Perceptron(Module):
         (the number of mistakes in each epoch).
         """
         X, single = _rows(X, self.n_features, "Perceptron.fit")
-        y = np.asarray(y.data if isinstance(y, Tensor) else y)
+        y = np.asarray(y._data if isinstance(y, Tensor) else y)
         if single or y.shape != (len(X),):
             raise ValueError(f"Perceptron.fit: X must have shape (m, {self.n_features}) and y "
                              f"shape (m,), got {X.shape if not single else X.shape[1:]} "

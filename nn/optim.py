@@ -351,7 +351,9 @@ class Adam(Optimizer):
     def check_options(self, where: str, options: dict[str, Any]) -> dict[str, Any]:
         options = _check_common(where, options)
         betas = options["betas"]
-        if not isinstance(betas, tuple | list | np.ndarray) or len(betas) != 2:
+        pair = ((isinstance(betas, tuple | list) and len(betas) == 2)
+                or (isinstance(betas, np.ndarray) and betas.shape == (2,)))
+        if not pair:
             raise ValueError(f"{where}: betas must be a pair (beta1, beta2), "
                              f"got {shown(betas)}")
         options["betas"] = tuple(check_real(where, f"betas[{k}]", beta, low=0, high=1,

@@ -173,7 +173,7 @@ def test_indexing_with_anything(t, index):
 @fuzz
 @given(name=st.sampled_from(FUNCTIONS), t=tensors(), args=st.lists(junk, max_size=3))
 def test_functions_with_drawn_arguments(name, t, args):
-    # a tensor first: ag.sum(None) is an AttributeError (test_known_defects below)
+    # a tensor first (ag.sum(None): test_fixed_sum_of_none_is_a_type_error_naming_sum)
     before = snapshot(t)
     arguments = [t, *args]
     attempt(name, lambda: getattr(ag, name)(*arguments), named=False)  # CORE_ARGUMENTS
@@ -373,9 +373,9 @@ VIEWER_OPTIONS = {"draw": ["show_data", "show_grad", "show_formula", "names", "r
                   "animate": ["quiz", "names", "forward", "max_ops", "rankdir", "gradient"]}
 
 
-# derandomized: the quick profile's examples miss the viewer defects recorded below
-# (test_known_defects_*: CORE_VIEWERS); HYPOTHESIS_PROFILE=thorough finds them.
-@settings(fuzz, derandomize=True)   # the same examples every run: a stable strict xfail
+# derandomized: the same examples every run (the viewer defects below, CORE_VIEWERS, were
+# found by HYPOTHESIS_PROFILE=thorough).
+@settings(fuzz, derandomize=True)
 @given(data=st.data(), viewer=st.sampled_from(list(VIEWERS)), x=tensors(st.just(True)),
        target=st.one_of(st.just("output"), junk), name=st.text(max_size=6),
        backward=st.booleans())
@@ -396,66 +396,47 @@ def test_viewers_with_drawn_arguments(data, viewer, x, target, name, backward):
     assert_unchanged([x], before)
 
 
-# ----------------------------------------------------------------- what the fuzzer found
-def known(reason):
-    return pytest.mark.xfail(strict=True, reason=reason)
-
-
-@known("CORE_OPERANDS: functions call .ndim on what they are given: ag.sum(None) is an "
-       "AttributeError")
-def test_known_defects_sum_of_none_is_a_type_error_naming_sum():
+# ----------------------------------------------------------------- what the fuzzer found (fixed)
+def test_fixed_sum_of_none_is_a_type_error_naming_sum():
     with pytest.raises(TypeError, match="sum"):
         ag.sum(None)
 
 
-@known("CORE_GRAD_SETTER: x.grad = 'abc' is accepted (PyTorch: TypeError 'assigned grad "
-       "expected to be a Tensor or None'); the optimizer then refuses it at step()")
-def test_known_defects_grad_setter_refuses_a_string():
+def test_fixed_grad_setter_refuses_a_string():
     x = ag.Tensor([1.0, 2.0], requires_grad=True)
     with pytest.raises(TypeError, match="grad"):
         x.grad = "abc"
 
 
-@known("CORE_VIEWERS: ag.draw(y, names={'a': 3}) and ag.explain(y, names={'a': 3}) are "
-       "AttributeError: 'int' object has no attribute 'grad_fn'")
-def test_known_defects_names_must_map_to_tensors():
+def test_fixed_names_must_map_to_tensors():
     y = ag.Tensor([1.0], requires_grad=True) * 2.0
     with pytest.raises(TypeError, match="draw"):
         ag.draw(y, names={"a": 3})
 
 
-@known("CORE_VIEWERS: ag.draw(y, names=True) is AttributeError: 'bool' object has no "
-       "attribute 'items'")
-def test_known_defects_draw_names_must_be_a_dict():
+def test_fixed_draw_names_must_be_a_dict():
     y = ag.Tensor([1.0], requires_grad=True) * 2.0
     with pytest.raises(TypeError, match="draw"):
         ag.draw(y, names=True)
 
 
-@known("CORE_GRADIENT: y.backward('ab') says 'Tensor: cannot make an array of numbers "
-       "from 'ab'', not naming backward or gradient=")
-def test_known_defects_backward_gradient_error_names_backward():
+def test_fixed_backward_gradient_error_names_backward():
     y = ag.Tensor([1.0, 2.0], requires_grad=True) * 2.0
     with pytest.raises((TypeError, ValueError), match="backward"):
         y.backward("ab")
 
 
-@known("CORE_GRAD: ag.grad(None, x) is \"'NoneType' object is not iterable\"")
-def test_known_defects_grad_of_none_names_grad():
+def test_fixed_grad_of_none_names_grad():
     x = ag.Tensor([1.0], requires_grad=True)
     with pytest.raises(TypeError, match="grad"):
         ag.grad(None, x)
 
 
-@known("CORE_DTYPE: ag.Tensor([1.0], dtype=False) is NumPy's \"Cannot interpret 'False' "
-       "as a data type\", not naming Tensor or dtype=")
-def test_known_defects_tensor_dtype_error_names_tensor():
+def test_fixed_tensor_dtype_error_names_tensor():
     with pytest.raises(TypeError, match="Tensor"):
         ag.Tensor([1.0], dtype=False)
 
 
-@known("CORE_INPUT: nn.Linear(3, 2)(None) says 'Tensor: data must be numbers or booleans', "
-       "naming neither Linear nor its input (PyTorch: \"linear(): argument 'input'\")")
-def test_known_defects_module_input_error_names_the_module():
+def test_fixed_module_input_error_names_the_module():
     with pytest.raises(TypeError, match="Linear"):
         nn.Linear(3, 2)(None)

@@ -92,7 +92,7 @@ class Pow(Binary):
 
 def _values(x):
     """The array of a Tensor or array-like (for masks, which carry no gradient)."""
-    return np.asarray(x.data if isinstance(x, Tensor) else x)
+    return np.asarray(x._data if isinstance(x, Tensor) else x)
 
 
 def _one_where(mask, x):

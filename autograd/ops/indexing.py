@@ -20,7 +20,7 @@ def normalize_index(index):
     """Tensors and lists inside an index become arrays, so NumPy reads them as arrays."""
     parts = index if isinstance(index, tuple) else (index,)
     parts = tuple(
-        p.data if isinstance(p, Tensor) else _as_index_array(p) if isinstance(p, list) else p
+        p._data if isinstance(p, Tensor) else _as_index_array(p) if isinstance(p, list) else p
         for p in parts
     )
     return parts if isinstance(index, tuple) else parts[0]
@@ -81,7 +81,7 @@ def _along_axis(op, a, indices, axis, grid_shape_of_indices):
     """``a[index]`` with ``indices`` along ``axis`` and, on every other axis i, the
     positions 0…n−1 (n from the indices' shape for gather, from a's for take_along_axis)."""
     shape = np.shape(a)
-    indices = np.asarray(indices.data if isinstance(indices, Tensor) else indices)
+    indices = np.asarray(indices._data if isinstance(indices, Tensor) else indices)
     if indices.dtype.kind not in "iu":
         raise TypeError(f"{op}: indices must be integers, got dtype {indices.dtype}")
     if indices.ndim != len(shape):

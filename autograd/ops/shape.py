@@ -229,5 +229,5 @@ def astype(a, dtype):
     """Cast; a cast to a non-floating dtype leaves the graph (it has no gradient)."""
     dtype = np.dtype(dtype)
     if dtype.kind != "f":
-        return Tensor._make(np.asarray(a.data if isinstance(a, Tensor) else a).astype(dtype))
+        return Tensor._make(np.asarray(a._data if isinstance(a, Tensor) else a).astype(dtype))
     return Cast.apply(a, dtype)

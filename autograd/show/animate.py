@@ -19,7 +19,7 @@ from pathlib import Path
 from string import Template
 from typing import Any
 
-from autograd.graph import tensor_key, tensor_labels, walk
+from autograd.graph import check_names, tensor_key, tensor_labels, walk
 from autograd.show.draw import collapsed_ops, drawing
 from autograd.show.explain import Explanation, explain
 from autograd.show.notation import notation
@@ -208,6 +208,7 @@ def animate(output: Tensor, quiz: bool = False, *, names: dict[str, Tensor] | No
                         f"{type(output).__name__}")
     if max_ops is not None and max_ops < 1:
         raise ValueError(f"animate: max_ops must be None or ≥ 1, got {max_ops}")
+    check_names(names, "animate")
     view = walk([output])
     told = notation(view, output)
     names = {**told.names, **(names or {})}

@@ -20,6 +20,7 @@ import numpy as np
 from autograd.function import Function
 from autograd.graph import (
     GraphView,
+    check_names,
     is_tensor_input,
     kept_grad,
     role,
@@ -176,6 +177,7 @@ def draw(tensors: Tensor | Sequence[Tensor], show_data: bool = True, show_grad: 
     runs Graphviz's ``dot``, else graphviz-pure, and raises ``GraphvizNotFound`` (saying
     how to install one) without either; ``.source`` is the DOT text in any case.
     """
+    check_names(names, "draw")
     outputs = output_tensors(tensors, "draw")
     view = walk(outputs)
     told = notation(view, outputs[0]) if len(outputs) == 1 else Notation()

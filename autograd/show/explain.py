@@ -17,7 +17,7 @@ import numpy as np
 
 from autograd.engine import run_backward
 from autograd.function import Function
-from autograd.graph import tensor_key, tensor_labels, topological_order, walk
+from autograd.graph import check_names, tensor_key, tensor_labels, topological_order, walk
 from autograd.record import Tape, tape_of
 from autograd.show.notation import notation
 from autograd.show.values import format_values
@@ -197,6 +197,7 @@ def explain(output: Tensor, inputs: Tensor | Sequence[Tensor] | None = None,
     if not isinstance(output, Tensor) or not output.requires_grad:
         raise RuntimeError("explain: the output must be a Tensor that requires grad")
     targets = None if inputs is None else [inputs] if isinstance(inputs, Tensor) else list(inputs)
+    check_names(names, "explain")
     tape = tape_of(output)
     if tape is None or not tape.complete or targets is not None or gradient is not None:
         tape = _dry_run(output, targets, gradient)
