@@ -127,7 +127,7 @@ WORDS["demo"] = {
     "curve": "   Loss curve written to {path}",
     "training_loss": "training loss", "test_loss": "test loss", "epoch": "epoch",
     "cross_entropy": "cross-entropy", "curve_title": "MLP 64-128-10 on digits",
-    "no_font": "   (the plot's labels are in English: no Chinese font was found; install "
+    "no_font": "   (the plot's words are in English: no Chinese font was found; install "
                "one, e.g. 'apt-get install fonts-noto-cjk')",
     "done": "\nDone in {seconds:.1f} s.",
 }
