@@ -107,6 +107,7 @@ from autograd.show.animate import animate
 from autograd.show.draw import draw
 from autograd.show.explain import explain
 from autograd.tracing import trace
+from autograd.words import get_language, language, set_language
 
 #: dtype names as PyTorch spells them: ``ag.zeros(3, dtype=ag.float32)``, ``x.to(ag.long)``.
 float16, float32, float64 = np.float16, np.float32, np.float64
@@ -125,15 +126,16 @@ __all__ = [
     "clip", "concatenate", "cos", "cuda", "cumsum", "detect_anomaly", "device", "double",
     "draw", "empty", "enable_grad", "exp", "exp2", "expand_dims", "explain", "eye", "flatten",
     "float", "float16", "float32", "float64", "floor", "from_numpy", "full", "full_like",
-    "gather", "get_default_dtype", "get_generator", "grad", "gradcheck", "half", "int", "int8",
-    "int16", "int32", "int64", "is_grad_enabled", "isfinite", "isinf", "isnan", "linspace",
-    "load", "log", "log2", "log10", "log_softmax", "logical_and", "logical_not", "logical_or",
+    "gather", "get_default_dtype", "get_generator", "get_language", "grad", "gradcheck",
+    "half", "int", "int8", "int16", "int32", "int64", "is_grad_enabled", "isfinite", "isinf",
+    "isnan", "language", "linspace", "load", "log", "log2", "log10", "log_softmax",
+    "logical_and", "logical_not", "logical_or",
     "logical_xor", "logsumexp", "long", "manual_seed", "matmul", "max", "maximum", "mean",
     "min", "minimum", "mm", "no_grad", "norm", "numel", "ones", "ones_like", "permute", "pow",
     "prod", "rand", "rand_like", "randint", "randn", "randn_like", "randperm",
     "record_modules", "relu", "reshape", "retain_grads", "round", "rsqrt", "save",
-    "set_default_dtype",
-    "set_grad_enabled", "short", "sigmoid", "sin", "softmax", "sqrt", "squeeze", "stack",
+    "set_default_dtype", "set_grad_enabled", "set_language", "short", "sigmoid", "sin",
+    "softmax", "sqrt", "squeeze", "stack",
     "std", "sum", "swapaxes", "take_along_axis", "tanh", "tensor", "trace", "transpose",
     "uint8", "var", "where", "zeros", "zeros_like",
 ]

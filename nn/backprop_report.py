@@ -12,6 +12,7 @@ from typing import Any, NamedTuple
 import numpy as np
 
 import autograd as ag
+from autograd.words import get_language, table, width
 from nn import backprop as bp
 from nn import functional as F
 
@@ -29,16 +30,18 @@ class Row(NamedTuple):
     scale: float
 
 
-_HEADERS = ("layer", "units", "δ vs ∂E/∂u", "∂E/∂W", "∂E/∂b", "max |grad|")
+#: The table's columns: words from the table (``autograd.words``), or maths as it is.
+_HEADERS = ("layer", "units", "delta", "∂E/∂W", "∂E/∂b", "max_grad")
 
 
 class Report:
     """What ``compare`` found: ``rows`` (one ``Row`` per layer, numbered 1 … L), the loss,
     the batch size and E from both sides. ``str()`` is a text table; in Jupyter it renders
-    as a Markdown table."""
+    as a Markdown table; its words are in ``lang`` (the language when it was made)."""
 
     def __init__(self, rows: list[Row], loss: str, batch: int, E_formulas: float,
-                 E_autograd: float) -> None:
+                 E_autograd: float, lang: str | None = None) -> None:
+        self.lang = lang or get_language()
         self.rows = rows
         self.loss = loss
         self.batch = batch
@@ -60,26 +63,30 @@ class Report:
                  "—" if r.bias is None else f"{r.bias:.2e}", f"{r.scale:.3g}"]
                 for r in self.rows]
 
+    def _headers(self) -> list[str]:
+        words = table("report", self.lang)
+        return [words.get(key, key) for key in _HEADERS]
+
     def _title(self) -> str:
-        return (f"nn.backprop formulas (S13–S16) vs autograd — loss {self.loss}, batch "
-                f"{self.batch}, E = {self.E_formulas:.10g} (formulas), "
-                f"{self.E_autograd:.10g} (autograd)")
+        return table("report", self.lang)["title"].format(
+            loss=self.loss, batch=self.batch, formulas=f"{self.E_formulas:.10g}",
+            autograd=f"{self.E_autograd:.10g}")
 
     def __str__(self) -> str:
-        cells = self._cells()
-        widths = [max(len(h), *(len(c[i]) for c in cells)) for i, h in enumerate(_HEADERS)]
-        line = "  ".join(h.rjust(w) for h, w in zip(_HEADERS, widths, strict=True))
+        cells, headers = self._cells(), self._headers()
+        widths = [max(width(h), *(len(c[i]) for c in cells)) for i, h in enumerate(headers)]
+        line = "  ".join(" " * (w - width(h)) + h for h, w in zip(headers, widths, strict=True))
         body = ["  ".join(c.rjust(w) for c, w in zip(row, widths, strict=True))
                 for row in cells]
-        return "\n".join([self._title(), "largest |formula − autograd| per layer:", line,
-                          *body])
+        return "\n".join([self._title(), table("report", self.lang)["largest"], line, *body])
 
     def __repr__(self) -> str:
         return f"<Report {self.loss}, {len(self.rows)} layers, max_error={self.max_error:.2e}>"
 
     def _repr_markdown_(self) -> str:
-        lines = [f"**{self._title()}**", "", "largest \\|formula − autograd\\| per layer:", "",
-                 "| " + " | ".join(h.replace("|", "\\|") for h in _HEADERS) + " |",
+        largest = table("report", self.lang)["largest"].replace("|", "\\|")
+        lines = [f"**{self._title()}**", "", largest, "",
+                 "| " + " | ".join(h.replace("|", "\\|") for h in self._headers()) + " |",
                  "|" + "---:|" * len(_HEADERS)]
         lines += ["| " + " | ".join(row) + " |" for row in self._cells()]
         return "\n".join(lines)

@@ -28,6 +28,7 @@ import numpy as np
 
 import autograd as ag
 from autograd.saving import open_regular
+from autograd.words import TABLES
 from nn import data
 from nn import functional as F
 from nn.mlp import MLP
@@ -50,6 +51,7 @@ DATASETS: dict[str, tuple[Callable[[int], tuple[np.ndarray, np.ndarray]], list[i
     "spirals": (lambda seed: data.spirals(600, 3, noise=0.2, seed=seed), [2, 64, 64, 3]),
 }
 ACTIVATIONS = ("relu", "tanh", "sigmoid", "identity")
+LANGUAGES = tuple(TABLES)  # the words tables: en, zh
 DEFAULT_LR = {"sgd": 0.1, "adam": 0.01}
 
 
@@ -239,7 +241,7 @@ def cmd_graph(args: argparse.Namespace) -> None:
         raise ValueError(f"--out {out}: the extension must be .svg, .png, .pdf, .dot or .gv")
     writable_file(args.out, "--out")
     graph = loss_graph(args.sizes, args.activation, args.seed, rankdir=args.rankdir,
-                       show_formula=args.formula)
+                       show_formula=args.formula, lang=args.lang)
     if fmt in ("dot", "gv"):
         out.write_text(graph.source)
     else:
@@ -268,7 +270,7 @@ def cmd_animate(args: argparse.Namespace) -> None:
     t = ag.Tensor(generator.random((1, args.sizes[-1])))
     with record_modules(model):
         loss = F.mse_loss(model(x), t, reduction="half_sum")
-    animation = ag.animate(loss, quiz=args.quiz)  # the recorded MLP names its graph
+    animation = ag.animate(loss, quiz=args.quiz, lang=args.lang)  # the MLP names its graph
     animation.save(out)
     print(f"wrote {out}: {len(animation)} steps; open it in a browser (← → step, space plays)")
 
@@ -277,7 +279,7 @@ def cmd_demo(args: argparse.Namespace) -> None:
     from nn.demo import run
 
     writable_folder(Path(args.out), "--out")  # before the demo's seconds of work
-    run(Path(args.out), seed=args.seed, progress=not args.quiet)
+    run(Path(args.out), seed=args.seed, progress=not args.quiet, lang=args.lang)
 
 
 def make_parser() -> argparse.ArgumentParser:
@@ -291,6 +293,8 @@ def make_parser() -> argparse.ArgumentParser:
     demo.add_argument("--out", default="out", help="folder for the loss-curve PNG (out/)")
     demo.add_argument("--seed", type=_nonnegative, default=0, help="random seed (0)")
     demo.add_argument("--quiet", action="store_true", help="no progress bar")
+    demo.add_argument("--lang", choices=LANGUAGES, default="en",
+                      help="the language of the story: en (English) or zh (中文)")
     demo.set_defaults(run=cmd_demo)
 
     for name, helptext in (("train", "train an MLP and report its test accuracy"),
@@ -337,6 +341,8 @@ def make_parser() -> argparse.ArgumentParser:
                        help="direction from input to loss (TB: top to bottom)")
     graph.add_argument("--formula", action="store_true", help="write each op's local "
                        "derivative (the layers' in the document's column notation)")
+    graph.add_argument("--lang", choices=LANGUAGES, default="en",
+                       help="the language of the drawing's words: en or zh (中文)")
     graph.set_defaults(run=cmd_graph)
 
     animate = commands.add_parser("animate", help="step through a small MLP's backward pass "
@@ -350,6 +356,8 @@ def make_parser() -> argparse.ArgumentParser:
     animate.add_argument("--quiz", action="store_true",
                          help="practice mode: type each gradient before it is shown")
     animate.add_argument("--out", default="backprop.html", help="the page (backprop.html)")
+    animate.add_argument("--lang", choices=LANGUAGES, default="en",
+                         help="the language of the page: en or zh (中文)")
     animate.set_defaults(run=cmd_animate)
     return parser
 

@@ -21,6 +21,7 @@ from autograd.graph import tensor_key, walk
 from autograd.scopes import describe, own_parameters, record_modules, recording
 from autograd.show.draw import digraph, draw
 from autograd.tensor import Tensor
+from autograd.words import language, say
 from nn import functional as F
 from nn.mlp import MLP
 from nn.module import Module
@@ -81,7 +82,8 @@ def draw_graph(model: Module, x: Any, loss_fn: Callable | None = None, t: Any = 
         The title of that node, when ``loss_formula`` does not know the loss.
     **draw_options
         Passed to ``ag.draw``: ``rankdir`` (``"TB"``), ``show_formula``, ``show_data``,
-        ``show_dtype``, ``max_ops`` …; ``names`` adds to (or overrides) the names above.
+        ``show_dtype``, ``max_ops``, ``lang`` (``"zh"``: the drawing's words in Chinese) …;
+        ``names`` adds to (or overrides) the names above.
     """
     x = x if isinstance(x, Tensor) else ag.Tensor(x, name="x")
     saved = [(p, p.grad) for p in model.parameters()]
@@ -203,18 +205,20 @@ def _block_label(path: str, block: Any) -> tuple[str, bool]:
     """HTML lines of a block's box, and whether it holds parameters."""
     if isinstance(block, tuple):  # an op made by a forward itself
         node, owner = block
-        return (f"<B>{html.escape(node.name)}</B><BR/>"
-                f"<I>{html.escape(f'op in {owner}.forward' if owner else 'op')}</I>", False)
+        made = say("model", "op_in", owner=owner) if owner else say("model", "op")
+        return f"<B>{html.escape(node.name)}</B><BR/><I>{html.escape(made)}</I>", False
     params = own_parameters(block)
     title = f"{path}: {describe(block)}" if path else describe(block)
     lines = [f"<B>{html.escape(title)}</B>"]
     lines += [html.escape(f"{name} {tuple(p.shape)}") for name, p in params]
     if params:
-        lines.append(f"<I>{sum(p.size for _, p in params):,} parameters</I>")
+        count = f"{sum(p.size for _, p in params):,}"
+        lines.append(f"<I>{html.escape(say('model', 'parameters', count=count))}</I>")
     return "<BR/>".join(lines), bool(params)
 
 
-def draw_model(model: Module, example: Any = None, rankdir: str = "TB") -> Any:
+def draw_model(model: Module, example: Any = None, rankdir: str = "TB",
+               lang: str | None = None) -> Any:
     """A block diagram of ``model``: one box per layer, in the order data flows through.
 
     Each box names the module (``layers.0: Linear(2→3)``), its parameters with their
@@ -223,16 +227,22 @@ def draw_model(model: Module, example: Any = None, rankdir: str = "TB") -> Any:
     ``model(example)`` with the graph recorded (the parameters' gradients untouched); ops
     a forward applies itself — ``self.hidden(x).relu()`` — get a box of their own. For an
     ``nn.MLP`` a zero input of ``sizes[0]`` features is used when ``example`` is None,
-    for other models registration order (modules only).
+    for other models registration order (modules only). ``lang="zh"`` writes its words in
+    Chinese (输入, 输出, 参数); None: ``ag.set_language``'s, English by default.
     """
+    with language(lang):
+        return _draw_model(model, example, rankdir)
+
+
+def _draw_model(model: Module, example: Any, rankdir: str) -> Any:
     if example is None and isinstance(model, MLP):
         example = np.zeros((1, model.sizes[0]))
     blocks = _blocks(model, example)
     total = sum(p.size for p in model.parameters())
     dot = digraph("model", rankdir=rankdir, labelloc="t",
-                  label=f"{type(model).__name__}: {total:,} parameters")
+                  label=say("model", "title", model=type(model).__name__, count=f"{total:,}"))
     previous = "input"
-    dot.node(previous, "input", shape="ellipse")
+    dot.node(previous, say("model", "input"), shape="ellipse")
     for i, (path, block) in enumerate(blocks, start=1):
         text, has_parameters = _block_label(path, block)
         dot.node(f"m{i}", f"<{text}>", shape="box", style="rounded,filled",
@@ -240,7 +250,7 @@ def draw_model(model: Module, example: Any = None, rankdir: str = "TB") -> Any:
         width = getattr(block, "in_features", None)
         dot.edge(previous, f"m{i}", label=str(width) if width else None)
         previous = f"m{i}"
-    dot.node("output", "output", shape="ellipse")
+    dot.node("output", say("model", "output"), shape="ellipse")
     width = next((getattr(m, "out_features", None) for _, m in reversed(blocks)
                   if hasattr(m, "out_features")), None)
     dot.edge(previous, "output", label=str(width) if width else None)

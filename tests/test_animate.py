@@ -217,11 +217,11 @@ def test_command_line_writes_the_document_network_page(tmp_path, capsys):
 def test_every_word_of_the_player_comes_from_the_words_table(monkeypatch, tmp_path):
     """Issue 24 translates the player by adding a table: with every English text replaced,
     no English word of the player is left in the page (maths and names stay)."""
-    from autograd.show.player import words
+    from autograd.words import TABLES
 
     marked = {key: f"«{n}»" + " ".join(f"{{{name}}}" for name in re.findall(r"\{(\w+)\}", text))
-              for n, (key, text) in enumerate(words.WORDS["en"].items())}
-    monkeypatch.setitem(words.WORDS, "en", marked)
+              for n, (key, text) in enumerate(TABLES["en"]["player"].items())}
+    monkeypatch.setitem(TABLES["en"], "player", marked)
     _, loss = document_network()
     page = ag.animate(loss, quiz=True).save(tmp_path / "marked.html").read_text()
     data = page_data(page)

@@ -17,7 +17,7 @@ import pytest
 
 import autograd as ag
 import nn
-from autograd.show.rendering import dot_program
+from autograd.show.rendering import chinese_font, dot_program
 from nn import functional as F
 from nn.naming import document_names
 
@@ -467,3 +467,36 @@ def test_the_layer_view_steps_through_the_same_record_with_the_documents_deltas(
         assert browser.find_element("css selector", ".ag-canvas").is_displayed()
     finally:
         resize(browser, 1400, 900)
+
+
+@pytest.mark.skipif(chinese_font() is None,
+                    reason="needs a Chinese font for the screenshots (apt-get install "
+                           "fonts-noto-cjk)")
+def test_the_chinese_page_steps_and_speaks_chinese(browser, tmp_path):
+    """lang="zh" (issue 24): <html lang="zh-CN">, the controls' aria-labels 上一步 / 播放 /
+    下一步, the status 第 k 步 / 共 n 步, the same pass as the English page; at a desktop
+    and a phone size the page fits the screen (screenshots kept beside the page)."""
+    loss, names = document_network()
+    steps = ag.explain(loss, names=names).steps
+    n = 2 * len(steps)
+    page = open_page(browser, ag.animate(loss, names=names, lang="zh"), tmp_path / "zh.html")
+    status = "return document.querySelector('[role=status]').textContent"
+    assert browser.execute_script("return document.documentElement.lang") == "zh-CN"
+    assert browser.execute_script(status) == f"第 0 步 / 共 {n} 步"
+    press(browser, "下一步", times=len(steps) + 1)  # the forward steps, then the first back
+    assert browser.execute_script(status) == f"第 {len(steps) + 1} 步 / 共 {n} 步"
+    title = browser.find_element("css selector", ".ag-title").text
+    assert title.startswith(f"反向传播第 1 步（共 {len(steps)} 步）")
+    press(browser, "上一步")
+    assert browser.execute_script(status) == f"第 {len(steps)} 步 / 共 {n} 步"
+    assert browser.find_element("css selector", "[aria-label=播放]").is_displayed()
+    try:
+        for width, height in ((1280, 900), (390, 844)):
+            resize(browser, width, height)
+            assert browser.execute_script(
+                "return document.documentElement.scrollWidth") <= width
+            browser.save_screenshot(str(tmp_path / f"zh_{width}.png"))
+    finally:
+        resize(browser, 1400, 900)
+    urls, errors = requests_and_errors(browser, page)
+    assert urls == [page] and errors == []

@@ -34,8 +34,9 @@ from autograd.show.player.frames import (
 from autograd.show.player.graph import Picture, tensor_titles
 from autograd.show.player.layers import equations
 from autograd.show.player.layers import picture as layer_picture
-from autograd.show.player.words import WORDS, say
+from autograd.show.player.words import say
 from autograd.tensor import Tensor
+from autograd.words import HTML_LANG, language, table
 
 #: A quiz answer counts as right within this relative error, or this absolute error
 #: (for answers near zero).
@@ -61,12 +62,13 @@ class Animation:
     ``frames`` are the steps (frame 0 is the graph before the first one); ``explanation``
     is the ``ag.explain`` record they are read from; ``note`` says what was left out;
     ``layers`` is the document's layer picture of an MLP (``autograd.show.player.layers``),
-    which the page's "Layer view" button shows instead of the graph.
+    which the page's "Layer view" button shows instead of the graph; ``lang`` is the
+    language of its words (``autograd.words``).
     """
 
     def __init__(self, explanation: Explanation, frames: list[Frame], picture: Picture,
                  quiz: bool, note: str, wait: bool = True,
-                 layers: dict[str, Any] | None = None) -> None:
+                 layers: dict[str, Any] | None = None, lang: str = "en") -> None:
         self.explanation = explanation
         self.frames = frames
         self.picture = picture
@@ -74,6 +76,10 @@ class Animation:
         self.note = note
         self.wait = wait
         self.layers = layers
+        self.lang = lang
+
+    def _say(self, key: str, **values: object) -> str:
+        return table("player", self.lang)[key].format(**values)
 
     def __len__(self) -> int:
         """The number of steps (frames after frame 0)."""
@@ -104,8 +110,8 @@ class Animation:
         svg = self.picture.render(states, grads, standalone=True, style=_asset("graph.css"))
         picture = base64.b64encode(svg.encode()).decode()
         return self._fragment(FALLBACK.substitute(
-            alt=html.escape(say("pass_title", output=self.explanation.output)),
-            hint=html.escape(say("cold")), data=picture))
+            alt=html.escape(self._say("pass_title", output=self.explanation.output)),
+            hint=html.escape(self._say("cold")), data=picture))
 
     def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, str]:
         return {"text/html": self._repr_html_(), "text/plain": repr(self)}
@@ -113,13 +119,14 @@ class Animation:
     def _fragment(self, fallback: str) -> str:
         frames = [asdict(f) if self.quiz else {**asdict(f), "quiz": []} for f in self.frames]
         data = {"quiz": self.quiz, "wait": self.wait, "rtol": QUIZ_RTOL, "atol": QUIZ_ATOL,
-                "words": WORDS["en"], "layers": self.layers, "frames": frames}
+                "words": table("player", self.lang), "layers": self.layers, "frames": frames}
         states, grads = cumulative(self.frames, len(self))
-        title = say("pass_title", output=self.explanation.output)
-        words = {f"w_{key}": html.escape(text) for key, text in WORDS["en"].items()}
+        title = self._say("pass_title", output=self.explanation.output)
+        words = {f"w_{key}": html.escape(text) for key, text in table("player", self.lang).items()}
         return Template(_asset("fragment.html")).substitute(
-            **words, status=html.escape(WORDS["en"]["status"].format(k=0, n=len(self))),
-            label=html.escape(f"{title}, step by step"),
+            **words, status=html.escape(self._say("status", k=0, n=len(self))),
+            lang=HTML_LANG[self.lang],
+            label=html.escape(self._say("pass_label", title=title)),
             css=_asset("player.css") + _asset("graph.css"),
             note=html.escape(self.note), note_hidden="" if self.note else " hidden",
             fallback=fallback, last=len(self), svg=self.picture.render(states, grads),
@@ -133,8 +140,8 @@ class Animation:
         if not path.parent.is_dir():
             raise OSError(f"animate.save: folder {path.parent} does not exist")
         page = Template(_asset("page.html")).substitute(
-            title=html.escape(say("pass_title", output=self.explanation.output)),
-            fragment=self._fragment(fallback=""))
+            title=html.escape(self._say("pass_title", output=self.explanation.output)),
+            lang=HTML_LANG[self.lang], fragment=self._fragment(fallback=""))
         path.write_text(page, encoding="utf-8")
         return path
 
@@ -154,7 +161,8 @@ class Animation:
 
 def animate(output: Tensor, quiz: bool = False, *, names: dict[str, Tensor] | None = None,
             forward: bool = True, max_ops: int | None = 500, rankdir: str = "TB",
-            gradient: Any = None, expand_loss: bool = False, wait: bool = True) -> Animation:
+            gradient: Any = None, expand_loss: bool = False, wait: bool = True,
+            lang: str | None = None) -> Animation:
     """The backward pass from ``output`` as a step-through: ``ag.draw``'s graph, where each
     step highlights one op, shows the gradient ∂E/∂y it receives (the sum of what its
     consumers sent: a fan-out's contributions arrive one by one), its local derivative,
@@ -189,6 +197,11 @@ def animate(output: Tensor, quiz: bool = False, *, names: dict[str, Tensor] | No
         after the model are one node E, one step (as ``nn.draw_graph``).
     wait : bool
         In the quiz, Next waits for a right answer, Reveal or Skip.
+    lang : "en", "zh" or None
+        The language of the page's words (its ``<html lang>``, aria-labels, status line,
+        panel and notes; the maths stays as it is). None: ``ag.set_language``'s, English
+        by default. ``"zh"`` uses the terms of docs/zh/glossary.md: the controls read
+        上一步, 播放, 下一步 and the status "第 k 步 / 共 n 步".
 
     For a recorded ``nn.MLP`` the page also has a layer view: one column per layer with
     u_l, y_l and δ_l, W_l on the edges, stepping through the same record, each backward
@@ -203,6 +216,15 @@ def animate(output: Tensor, quiz: bool = False, *, names: dict[str, Tensor] | No
         (zoom in, zoom out, fit; drag to pan); controls: Next, Previous, Play, a slider,
         ← → and space; the status line reads "step k / n".
     """
+    with language(lang) as spoken:
+        return _animate(output, quiz, names, forward, max_ops, rankdir, gradient, expand_loss,
+                        wait, spoken)
+
+
+def _animate(output: Tensor, quiz: bool, names: dict[str, Tensor] | None, forward: bool,
+             max_ops: int | None, rankdir: str, gradient: Any, expand_loss: bool, wait: bool,
+             lang: str) -> Animation:
+    """``animate`` in the language ``lang``, which the words table speaks meanwhile."""
     if not isinstance(output, Tensor) or not output.requires_grad:
         raise TypeError("animate: output must be a Tensor that requires grad, got "
                         f"{type(output).__name__}")
@@ -234,7 +256,7 @@ def animate(output: Tensor, quiz: bool = False, *, names: dict[str, Tensor] | No
     note = (say("cut", ops=f"{len(view.ops):,}", drawn=f"{len(drawn.drawn):,}",
                 hidden=f"{hidden:,}") if hidden else say("record_hint") if told.hint else "")
     return Animation(explanation, frames, picture, quiz, note, wait,
-                     layer_picture(names, drawn.tensors))
+                     layer_picture(names, drawn.tensors), lang)
 
 
 __all__ = ["Animation", "animate"]

@@ -37,6 +37,7 @@ from autograd.show.values import SMALL as SMALL  # re-exported
 from autograd.show.values import _html, dot_lines, full_values, values_html
 from autograd.show.values import format_values as format_values  # re-exported
 from autograd.tensor import Tensor
+from autograd.words import language, say
 
 #: Fill colours by role (the role is also written in the node, for readers without colour).
 FILLS = {"output": "#c8e6c9", "parameter": "#ffe0b2", "leaf": "#bbdefb",
@@ -44,10 +45,6 @@ FILLS = {"output": "#c8e6c9", "parameter": "#ffe0b2", "leaf": "#bbdefb",
 
 #: The colour of gradients in a node (the player finds its rewritable texts by it).
 GRAD_COLOUR = "#b71c1c"
-#: What a node shows for a tensor whose values backward freed, and how to keep them.
-FREED = "values freed by backward"
-FREED_HINT = ("values freed by backward: call ag.retain_grads(output) before "
-              "output.backward() to keep every value and gradient")
 
 
 def _rows(*rows: str) -> str:
@@ -69,20 +66,26 @@ def tensor_label(t: Tensor, name: str, kind: str, show_data: bool, show_grad: bo
     is one, written δ_l for a tensor named u_l). ``reserved`` (caption, grid of texts) is
     a gradient's place drawn beside the data, which the player rewrites step by step; the
     player's labels are compact (the shape on the title line, no small print)."""
-    title = f"<B>{html.escape(name)}</B>" + (f"  <I>{kind}</I>" if kind else "")
+    title = f"<B>{html.escape(name)}</B>" + (f"  <I>{say('draw', kind)}</I>" if kind else "")
     shape = html.escape(str(t.shape)) + (f" {t.dtype}" if show_dtype else "")
     if compact:
         title, shape = f"{title}  {shape}", ""
     shown = []
     if show_data and not t.freed:
-        shown.append(("" if compact else "data", t.data, ""))
+        shown.append(("" if compact else say("draw", "data"), t.data, ""))
     if show_grad and kept_grad(t) is not None:
-        shown.append((gradient_name(name), kept_grad(t).data, GRAD_COLOUR))
+        shown.append((_gradient_caption(name), kept_grad(t).data, GRAD_COLOUR))
     if reserved is not None:
         shown.append((reserved[0], reserved[1], GRAD_COLOUR))
-    freed = f'<FONT COLOR="#777777"><I>{FREED}</I></FONT>' if t.freed else ""
+    freed = f'<FONT COLOR="#777777"><I>{say("draw", "freed")}</I></FONT>' if t.freed else ""
     return _rows(title, f'<FONT POINT-SIZE="10">{shape}</FONT>' if shape else "", freed,
                  values_html(shown, across=reserved is not None))
+
+
+def _gradient_caption(name: str) -> str:
+    """δ_l, or the table's word for a gradient."""
+    caption = gradient_name(name)
+    return say("draw", "grad") if caption == "grad" else caption
 
 
 def tensor_tooltip(t: Tensor, name: str, show_data: bool = True, show_grad: bool = True) -> str:
@@ -90,10 +93,10 @@ def tensor_tooltip(t: Tensor, name: str, show_data: bool = True, show_grad: bool
     the label shows."""
     lines = [f"{name}  {t.shape} {t.dtype}"]
     if show_data and not t.freed:
-        lines += ["data", full_values(t.data)]
+        lines += [say("draw", "data"), full_values(t.data)]
     if show_grad and kept_grad(t) is not None:
         gradient = gradient_name(name)
-        lines += [f"{gradient} = ∂E/∂{name}" if gradient != "grad" else "grad",
+        lines += [f"{gradient} = ∂E/∂{name}" if gradient != "grad" else _gradient_caption(name),
                   full_values(kept_grad(t).data)]
     return dot_lines("\n".join(lines))
 
@@ -128,7 +131,8 @@ def draw(tensors: Tensor | Sequence[Tensor], show_data: bool = True, show_grad: 
          show_formula: bool = False, names: dict[str, Tensor] | None = None,
          rankdir: str = "TB", max_ops: int | None = 500, show_dtype: bool = False,
          formulas: dict[str, str] | None = None,
-         collapse: dict[str, tuple[Tensor, Sequence[Tensor]]] | None = None) -> Any:
+         collapse: dict[str, tuple[Tensor, Sequence[Tensor]]] | None = None,
+         lang: str | None = None) -> Any:
     """The computation graph behind one or several output tensors, as a graphviz.Digraph.
 
     Parameters
@@ -165,6 +169,11 @@ def draw(tensors: Tensor | Sequence[Tensor], show_data: bool = True, show_grad: 
     collapse : dict label → (output, inputs), optional
         Draw the ops that compute ``output`` from ``inputs`` (and from any leaf they reach)
         as one node titled ``label``, e.g. ``{"E = ½Σ(t − y)²": (loss, [y])}``.
+    lang : "en", "zh" or None
+        The language of the drawing's words (roles, "values freed by backward", the
+        hints; names and maths stay); None: ``ag.set_language``'s, English by default.
+        ``"zh"`` writes 参数, 常量, 叶子节点, 输出 (docs/zh/glossary.md) and names a font
+        stack with the common Chinese fonts of Windows, macOS and Linux.
 
     Tensors are boxes and ops are ellipses, with one edge from a tensor to each op that
     uses it (labelled ×k when the op takes it k times: ``x + x``) and one from each op to
@@ -180,11 +189,13 @@ def draw(tensors: Tensor | Sequence[Tensor], show_data: bool = True, show_grad: 
     check_names(names, "draw")
     outputs = output_tensors(tensors, "draw")
     view = walk(outputs)
-    told = notation(view, outputs[0]) if len(outputs) == 1 else Notation()
-    names = {**told.names, **(names or {})}
-    formulas = {**{k: v for k, v in told.formulas.items() if k in names}, **(formulas or {})}
-    return drawing(view, show_data, show_grad, show_formula, names, rankdir, max_ops,
-                   show_dtype, formulas, collapse, hint=told.hint).dot
+    with language(lang):
+        told = notation(view, outputs[0]) if len(outputs) == 1 else Notation()
+        names = {**told.names, **(names or {})}
+        formulas = {**{k: v for k, v in told.formulas.items() if k in names},
+                    **(formulas or {})}
+        return drawing(view, show_data, show_grad, show_formula, names, rankdir, max_ops,
+                       show_dtype, formulas, collapse, hint=told.hint).dot
 
 
 @dataclass
@@ -271,7 +282,7 @@ def drawing(view: GraphView, show_data: bool = True, show_grad: bool = True,
     _note_cut(dot, view, drawable, kept, node_ids, max_ops)
     freed = any(view.tensors[key].freed for key in node_ids if key in view.tensors)
     if freed or hint:
-        dot.attr(label=FREED_HINT if freed else hint, labelloc="b", fontsize="10",
+        dot.attr(label=say("draw", "freed_hint") if freed else hint, labelloc="b", fontsize="10",
                  fontcolor="#777777")
     clusters.close()
     return Drawn(dot, op_ids, node_ids, kept)
@@ -313,8 +324,8 @@ def _note_cut(dot: Any, view: GraphView, drawable: list[Function], kept: list[Fu
     hidden = len(drawable) - len(kept)
     if hidden == 0:
         return
-    dot.node("cut", f"⋯ {hidden:,} more ops not drawn (max_ops={max_ops}; "
-                    "draw(..., max_ops=None) draws all)", shape="note", style="filled",
+    dot.node("cut", say("draw", "cut", hidden=f"{hidden:,}", max_ops=max_ops), shape="note",
+             style="filled",
              fillcolor="#ffcdd2")
     left_out = {id(node) for node in drawable} - {id(node) for node in kept}
     for key, node_id in node_ids.items():

@@ -22,6 +22,7 @@ from autograd.record import Tape, tape_of
 from autograd.show.notation import notation
 from autograd.show.values import format_values
 from autograd.tensor import Tensor
+from autograd.words import get_language, language, table, width
 
 #: ``str(explanation)`` wraps a table cell longer than this many characters.
 COLUMN = 36
@@ -68,33 +69,41 @@ def _one_line(values: Any) -> str:
     return " ".join(format_values(values).split())
 
 
-def _parts(parts: list[tuple[int, np.ndarray]], value) -> str:
+def _parts(parts: list[tuple[int, np.ndarray]], value, words: dict[str, str]) -> str:
     """``g₁ (step i) + g₂ (step j)``: the separate gradients that were added up."""
-    return " + ".join(f"{value(g)} (step {i})" if i else value(g) for i, g in parts)
+    return " + ".join(words["from_step"].format(gradient=value(g), k=i) if i else value(g)
+                      for i, g in parts)
 
 
 @dataclass(repr=False)
 class Explanation:
     """The steps of a backward pass; ``str()`` is a text table, Markdown in Jupyter.
-    Gradients of at most ``show_size`` entries are written out, larger ones by shape."""
+    Gradients of at most ``show_size`` entries are written out, larger ones by shape;
+    the words are in ``lang`` (``autograd.words``), the maths as it is."""
 
     output: str
     steps: list[Step]
     totals: list[Total]
     show_size: int = 16
+    lang: str = "en"
+
+    @property
+    def words(self) -> dict[str, str]:
+        """The table's ``explain`` words in this explanation's language."""
+        return table("explain", self.lang)
 
     def value(self, values: np.ndarray) -> str:
         """Values for small tensors, the shape otherwise."""
         return (_one_line(values) if values.size <= self.show_size
-                else f"shape {values.shape}")
+                else self.words["shape"].format(shape=values.shape))
 
     def rows(self) -> list[list[str]]:
         """Header and one row per step: step, op, formula, output ← incoming, sends."""
-        rows = [["step", "op", "local derivative", "incoming ∂E/∂output", "sends"]]
+        rows = [[self.words[key] for key in ("step", "op", "local", "incoming", "sends")]]
         for s in self.steps:
             incoming = f"{s.output}: {self.value(s.incoming)}"
             if len(s.contributions) > 1:  # fan-out: the gradient is a sum
-                incoming += f" = {_parts(s.contributions, self.value)}"
+                incoming += f" = {_parts(s.contributions, self.value, self.words)}"
             sends = "; ".join(f"{d.to} ← {self.value(d.gradient)}" for d in s.sends)
             rows.append([str(s.index), s.op, s.formula, incoming, sends])
         return rows
@@ -104,7 +113,7 @@ class Explanation:
         lines = []
         for t in self.totals:
             total = f" = {self.value(t.total)}" if len(t.parts) > 1 else ""
-            lines.append(f"{t.name}.grad += {_parts(t.parts, self.value)}{total}")
+            lines.append(f"{t.name}.grad += {_parts(t.parts, self.value, self.words)}{total}")
         return lines
 
     def __str__(self) -> str:
@@ -112,16 +121,17 @@ class Explanation:
         wraps onto the following lines of its row."""
         rows = [[textwrap.wrap(cell, COLUMN, break_on_hyphens=False) or [""] for cell in row]
                 for row in self.rows()]
-        widths = [max(len(line) for r in rows for line in r[c]) for c in range(len(rows[0]))]
-        table = []
+        widths = [max(width(line) for r in rows for line in r[c]) for c in range(len(rows[0]))]
+        lines = []
         for row in rows:
             for n in range(max(map(len, row))):
                 cells = [cell[n] if n < len(cell) else "" for cell in row]
-                table.append("  ".join(c.ljust(w) for c, w in zip(cells, widths, strict=True))
-                             .rstrip())
+                lines.append("  ".join(c + " " * (w - width(c))
+                                       for c, w in zip(cells, widths, strict=True)).rstrip())
         sums = [line for s in self.sums() for line in textwrap.wrap(
             s, 2 * COLUMN, subsequent_indent="    ", break_on_hyphens=False)]
-        return "\n".join([f"backward pass of {self.output}", *table, *sums])
+        title = self.words["title"].format(output=self.output)
+        return "\n".join([title, *lines, *sums])
 
     __repr__ = __str__
 
@@ -130,7 +140,8 @@ class Explanation:
         lines = ["| " + " | ".join(row) + " |" for row in rows]
         lines.insert(1, "|" + "---|" * len(rows[0]))
         sums = [f"- `{line}`" for line in self.sums()]
-        return "\n".join([f"**backward pass of `{self.output}`**", "", *lines, "", *sums])
+        title = self.words["title"].format(output=f"`{self.output}`")
+        return "\n".join([f"**{title}**", "", *lines, "", *sums])
 
     def to_latex(self) -> str:
         """Each chain-rule step as a display equation ``$$…$$`` that MathJax and KaTeX
@@ -147,7 +158,7 @@ class Explanation:
 
 def explain(output: Tensor, inputs: Tensor | Sequence[Tensor] | None = None,
             gradient: Any = None, names: dict[str, Tensor] | None = None,
-            show_size: int = 16) -> Explanation:
+            show_size: int = 16, lang: str | None = None) -> Explanation:
     """The backward pass from ``output`` as chain-rule steps, in the engine's order.
 
     Each step takes the gradient ∂E/∂y of one op's result y (E is ``output``), the sum of
@@ -171,6 +182,10 @@ def explain(output: Tensor, inputs: Tensor | Sequence[Tensor] | None = None,
         named by the model: the document's W1, u1, y1, … for an ``nn.MLP``).
     show_size : int
         Gradients with at most this many entries are written out in the table.
+    lang : "en", "zh" or None
+        The language of the table's words and of ``to_latex``'s (the maths stays); None:
+        ``ag.set_language``'s, English by default. ``"zh"`` uses docs/zh/glossary.md's
+        terms: 步骤, 运算, 局部导数, "E 的反向传播".
 
     Examples
     --------
@@ -210,7 +225,9 @@ def explain(output: Tensor, inputs: Tensor | Sequence[Tensor] | None = None,
     keys = list(tape.leaves) if targets is None else [tensor_key(t) for t in targets]
     totals = [Total(labels[key], parts, np.sum([g for _, g in parts], axis=0))
               for key in dict.fromkeys(keys) if (parts := tape.received.get(key))]
-    return Explanation(labels[tensor_key(output)], steps, totals, show_size)
+    with language(lang):
+        return Explanation(labels[tensor_key(output)], steps, totals, show_size,
+                           get_language())
 
 
 def _dry_run(output: Tensor, targets: list[Tensor] | None, gradient: Any) -> Tape:

@@ -21,6 +21,7 @@ from typing import Any
 import numpy as np
 
 from autograd.graph import is_tensor_input, name_of, tensor_key
+from autograd.words import say
 
 #: An incoming gradient's expression is written out in place when at most this long.
 INLINE_CHARS = 48
@@ -152,7 +153,8 @@ def _rule(name: str, slot: int) -> Rule:
 
 def explanation_latex(explanation: Any) -> list[str]:
     """One ``$$ ∂E/∂x = … \\qquad \\text{step k} $$`` line per gradient sent, in the
-    engine's order, with the explanation's names for the tensors."""
+    engine's order, with the explanation's names for the tensors and its language's
+    words (``\\text{第 k 步}`` in Chinese)."""
     labels = {id(step.node): step.output for step in explanation.steps}
     labels.update((tensor_key(step.node.inputs[send.slot]), send.to)
                   for step in explanation.steps for send in step.sends)
@@ -178,6 +180,7 @@ def explanation_latex(explanation: Any) -> list[str]:
             target = tensor_key(x)
             relation = r"\mathrel{+}=" if written.get(target) else "="
             written.setdefault(target, []).append(expr)
+            where = say("latex", "step", explanation.lang, k=step.index)
             lines.append(f"$${gradient(out, labels[target])} {relation} {expr}"
-                         rf"\qquad\text{{step {step.index}}}$$")
+                         rf"\qquad\text{{{where}}}$$")
     return lines

@@ -23,10 +23,7 @@ from typing import Any
 from autograd.graph import GraphView, role
 from autograd.scopes import ModuleScope
 from autograd.tensor import Tensor
-
-#: Said where a graph has parameters but no recorded module calls.
-RECORD_HINT = ("tip: run the forward inside ag.record_modules(model) to get the module's "
-               "names (W1, u1, y1, δ1 for an nn.MLP) and boxes")
+from autograd.words import say
 
 
 @dataclass
@@ -69,7 +66,8 @@ def _notation(view: GraphView, output: Tensor) -> Notation:
     inside = [node for node in view.ops if _in_model(node)]
     if not inside:
         has_parameters = any(role(t, False) == "parameter" for t in view.tensors.values())
-        return Notation(hint=RECORD_HINT if has_parameters else "")
+        # said where a graph has parameters but no recorded module calls
+        return Notation(hint=say("draw", "record_hint") if has_parameters else "")
     made = {id(node) for node in inside}
     loss_ops, outputs = _loss(view, made, id(output.grad_fn) if output.grad_fn else None)
     model = inside[0].scope.chain()[0].module

@@ -24,11 +24,12 @@ from autograd.show.player.words import say
 from autograd.show.values import cells as grid_cells
 from autograd.tensor import Tensor
 
-#: f′(u) of the element-wise activations, from u and y = f(u) (S9, S10).
+#: f′(u) of the element-wise activations, from u and y = f(u) (S9, S10); a formula with
+#: words ("" here) is the words table's ``relu_derivative``.
 DERIVATIVES = {
     "sigmoid": ("y{l}(1 − y{l})   (S9)", lambda u, y: y * (1 - y)),
     "tanh": ("1 − y{l}²   (S10)", lambda u, y: 1 - y * y),
-    "relu": ("1 where u{l} > 0   (S10)", lambda u, y: (u > 0).astype(float)),
+    "relu": ("", lambda u, y: (u > 0).astype(float)),
 }
 
 
@@ -93,6 +94,7 @@ def equations(move: Move, names: dict[str, Tensor], labels: dict[int, str]) -> l
         op = names[out].grad_fn.name if names[out].grad_fn is not None else ""
         if op in DERIVATIVES:
             text, f = DERIVATIVES[op]
+            text = text or say("relu_derivative", l="{l}")
             u, y = names[f"u{l}"].data, names[out].data
             rows.append(value_cell(f"f′(u{l}) = {text.format(l=l)}", _column(f(u, y))))
         rows.append(value_cell(f"δ{l}", _column(sent[f"u{l}"])))
