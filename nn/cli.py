@@ -233,6 +233,7 @@ def cmd_eval(args: argparse.Namespace) -> None:
 def cmd_graph(args: argparse.Namespace) -> None:
     import graphviz
 
+    from autograd.show.rendering import dot_program
     from nn.drawing import loss_graph
 
     out = Path(args.out)
@@ -244,6 +245,11 @@ def cmd_graph(args: argparse.Namespace) -> None:
                        show_formula=args.formula, lang=args.lang)
     if fmt in ("dot", "gv"):
         out.write_text(graph.source)
+    elif fmt == "pdf" and Path(dot_program() or "dot").stem == "graphviz-pure":
+        # refused before starting it: it would exit while the DOT text is still being
+        # written to it, and the broken pipe would hide its message
+        raise OSError(f"graphviz-pure cannot write {out.name}: it writes svg and png; "
+                      "install Graphviz ('dot') for pdf")
     else:
         try:
             out.write_bytes(graph.pipe(format=fmt))
