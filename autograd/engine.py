@@ -140,7 +140,7 @@ def run_backward(outputs: Sequence[Tensor], grad_outputs: Sequence[Any], retain_
             elif node.retains_grad:
                 accumulate(node, grad, create_graph, handed_out)
             step = None if tape is None else tape.step(node, grad)
-            if versions.changed_since(node):
+            if versions.last_change[0] > node.sequence:  # something changed in place since
                 versions.check_inputs(node)
 
             local = node.backward(grad, *node.backward_inputs(create_graph))

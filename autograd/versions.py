@@ -27,11 +27,6 @@ def bump(holder: Any) -> None:
     holder._version = last_change[0] = next(clock)
 
 
-def changed_since(node: Any) -> bool:
-    """Whether any tensor changed in place after ``node`` was made (a cheap first test)."""
-    return last_change[0] > node.sequence
-
-
 def check_inputs(node: Any) -> None:
     """Raise if an input of ``node`` was changed in place after ``node`` used it."""
     for source in node.inputs:
