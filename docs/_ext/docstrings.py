@@ -8,7 +8,7 @@ An ``autodoc-process-docstring`` hook that runs before napoleon:
 - ``|`` outside ``literal`` spans is escaped, so that absolute values written
   ``|x − y|`` stay text instead of becoming reStructuredText substitutions.
 
-and an ``autodoc-skip-member`` hook that leaves out a NamedTuple's generated field
+and an ``autodoc-skip-member`` hook that leaves out a graph node's slots and a NamedTuple's generated field
 properties ("Alias for field number 0"): the class's signature already lists the fields.
 """
 
@@ -72,7 +72,16 @@ def skip_member(app: Sphinx, what: str, name: str, obj: Any, skip: bool,
                 options: Any) -> bool | None:
     if (getattr(obj, "__doc__", None) or "").startswith("Alias for field number"):
         return True
+    if repr(obj) == "SLOTS_ATTR" and name in _node_fields():  # autodoc's mark for a slot
+        return True  # Function's docstring describes them; ``shape`` would clash with Tensor's
     return None
+
+
+def _node_fields() -> tuple[str, ...]:
+    """The per-node fields of a graph node (``Function.__slots__``)."""
+    from autograd import Function
+
+    return Function.__slots__
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
