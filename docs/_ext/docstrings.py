@@ -8,8 +8,9 @@ An ``autodoc-process-docstring`` hook that runs before napoleon:
 - ``|`` outside ``literal`` spans is escaped, so that absolute values written
   ``|x − y|`` stay text instead of becoming reStructuredText substitutions.
 
-and an ``autodoc-skip-member`` hook that leaves out a graph node's slots and a NamedTuple's generated field
-properties ("Alias for field number 0"): the class's signature already lists the fields.
+and an ``autodoc-skip-member`` hook that leaves out a graph node's slots and a NamedTuple's
+generated field properties ("Alias for field number 0"): the class's signature already
+lists the fields.
 """
 
 from __future__ import annotations
