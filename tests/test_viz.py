@@ -298,3 +298,21 @@ def test_op_labels_show_constant_arguments_but_not_trailing_defaults():
     assert "<B>sum</B>" in source          # sum(·, None, False): all defaults
     assert "<B>sum(·, 0, True)</B>" in source
     assert "<B>mul(·, 2)</B>" in source
+
+
+@pytest.mark.parametrize("options, error, words", [
+    ({"rankdir": "sideways"}, ValueError, r"draw: rankdir must be one of TB, LR, BT, RL"),
+    ({"rankdir": 3}, ValueError, r"draw: rankdir"),
+    ({"collapse": True}, TypeError, r"draw: collapse must be a dict"),
+    ({"collapse": {"E": 3}}, TypeError, r"draw: collapse must map a label"),
+])
+def test_bad_layout_options_are_refused_naming_draw(options, error, words):
+    x = ag.Tensor([1.0, 2.0], requires_grad=True)
+    with pytest.raises(error, match=words):
+        ag.draw((x * x).sum(), **options)
+
+
+def test_a_bad_rankdir_is_refused_naming_animate():
+    x = ag.Tensor([1.0, 2.0], requires_grad=True)
+    with pytest.raises(ValueError, match=r"animate: rankdir must be one of"):
+        ag.animate((x * x).sum(), rankdir="up")

@@ -75,6 +75,7 @@ class Log10(Function):
 class Exp2(Function):
     name = "exp2"
     formula = "∂2ᵃ/∂a = 2ᵃ ln 2 = y ln 2"
+    reads_inputs = False
 
     def forward(self, a):
         y = np.exp2(a)
@@ -88,6 +89,7 @@ class Exp2(Function):
 class Rsqrt(Function):
     name = "rsqrt"
     formula = "∂a^(−½)/∂a = −½ a^(−3/2) = −½ y³"
+    reads_inputs = False
 
     def forward(self, a):
         y = 1 / np.sqrt(a)

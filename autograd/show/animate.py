@@ -19,7 +19,7 @@ from pathlib import Path
 from string import Template
 from typing import Any
 
-from autograd.graph import check_names, tensor_key, tensor_labels, walk
+from autograd.graph import check_layout, check_names, tensor_key, tensor_labels, walk
 from autograd.show.draw import collapsed_ops, drawing
 from autograd.show.explain import Explanation, explain
 from autograd.show.notation import notation
@@ -231,6 +231,7 @@ def _animate(output: Tensor, quiz: bool, names: dict[str, Tensor] | None, forwar
     if max_ops is not None and max_ops < 1:
         raise ValueError(f"animate: max_ops must be None or ≥ 1, got {max_ops}")
     check_names(names, "animate")
+    check_layout("animate", rankdir)
     view = walk([output])
     told = notation(view, output)
     names = {**told.names, **(names or {})}

@@ -20,6 +20,7 @@ import numpy as np
 from autograd.function import Function
 from autograd.graph import (
     GraphView,
+    check_layout,
     check_names,
     is_tensor_input,
     kept_grad,
@@ -187,6 +188,7 @@ def draw(tensors: Tensor | Sequence[Tensor], show_data: bool = True, show_grad: 
     how to install one) without either; ``.source`` is the DOT text in any case.
     """
     check_names(names, "draw")
+    check_layout("draw", rankdir, collapse)
     outputs = output_tensors(tensors, "draw")
     view = walk(outputs)
     with language(lang):
