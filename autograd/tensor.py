@@ -72,10 +72,10 @@ class Tensor:
         self._requires_grad = False
         self.requires_grad = requires_grad
 
-    @classmethod
-    def _make(cls, data: np.ndarray, grad_fn=None) -> Tensor:
+    @staticmethod
+    def _make(data: np.ndarray, grad_fn=None) -> Tensor:
         """Wrap an op's result without copying; ``grad_fn`` None gives a constant."""
-        t = cls.__new__(cls)
+        t = object.__new__(Tensor)
         t._data = data
         t.grad_fn = grad_fn
         t._requires_grad = grad_fn is not None
