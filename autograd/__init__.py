@@ -139,3 +139,14 @@ __all__ = [
     "std", "sum", "swapaxes", "take_along_axis", "tanh", "tensor", "trace", "transpose",
     "uint8", "var", "where", "zeros", "zeros_like",
 ]
+
+
+def __getattr__(name: str) -> object:
+    """``ag.nn`` and ``ag.optim``, so that PyTorch code written ``torch.nn.Linear`` or
+    ``torch.optim.SGD`` runs with ``import autograd as torch``; imported on first use, so
+    ``import autograd`` alone never loads ``nn``."""
+    if name in ("nn", "optim"):
+        import nn
+
+        return nn if name == "nn" else nn.optim
+    raise AttributeError(f"module 'autograd' has no attribute {name!r}")

@@ -216,3 +216,18 @@ def test_save_and_load_a_checkpoint_without_pickle(tmp_path):
     np.savez(tmp_path / "pickled.npz", x=np.array([{"a": 1}], dtype=object))
     with pytest.raises(ValueError, match="pickle"):
         ag.load(tmp_path / "pickled.npz")
+
+
+def test_torch_nn_and_torch_optim_attribute_paths_work_without_loading_nn_early():
+    import subprocess
+    import sys
+
+    code = ("import sys, autograd as torch; assert 'nn' not in sys.modules; "
+            "m = torch.nn.Linear(2, 1); o = torch.optim.SGD(m.parameters(), lr=0.1); "
+            "y = torch.nn.functional.relu(m(torch.ones(3, 2))).sum(); y.backward(); o.step(); "
+            "print(type(o).__name__)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True)
+    assert out.stdout.strip() == "SGD"
+    with pytest.raises(AttributeError, match="no attribute 'utils'"):
+        ag.utils  # noqa: B018
