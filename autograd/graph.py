@@ -12,9 +12,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
+
 from autograd.function import ConstantArray, Function
 from autograd.scopes import ModuleScope
-from autograd.tensor import Tensor, stand_in
+from autograd.tensor import Tensor
 from autograd.text import visible
 
 
@@ -88,6 +90,17 @@ def input_tensor(view: GraphView, x: object) -> object:
     """The tensor ``view`` shows for an entry of a node's ``inputs`` (a node or a leaf),
     or the entry itself for a constant argument."""
     return view.tensors[tensor_key(x)] if is_tensor_input(x) else x
+
+
+def stand_in(shape: tuple[int, ...], dtype: Any, grad_fn: Any = None,
+             name: str | None = None) -> Tensor:
+    """A tensor of ``shape`` and ``dtype`` that holds no values (``freed``): what drawings
+    get for a value a backward pass dropped (a read-only view of one zero)."""
+    t = Tensor._make(np.broadcast_to(np.zeros((), dtype), shape), grad_fn)
+    t.freed = True
+    if name is not None:
+        t.name = name
+    return t
 
 
 def shown(x: Tensor | Function | ConstantArray) -> Tensor:

@@ -429,17 +429,6 @@ class Tensor:
     def new_full(self, size, fill_value): return Tensor._make(np.full(size, fill_value, self.dtype))
     def new_tensor(self, data): return Tensor(data, dtype=self.dtype)
 
-def stand_in(shape: tuple[int, ...], dtype: Any, grad_fn: Any = None,
-             name: str | None = None) -> Tensor:
-    """A tensor of ``shape`` and ``dtype`` that holds no values (``freed``): what drawings
-    get for a value a backward pass dropped (a read-only view of one zero)."""
-    t = Tensor._make(np.broadcast_to(np.zeros((), dtype), shape), grad_fn)
-    t.freed = True
-    if name is not None:
-        t.name = name
-    return t
-
-
 def _same_array(data: np.ndarray) -> np.ndarray:
     return data
 
