@@ -24,7 +24,7 @@ from autograd import per_thread
 from autograd.anomaly import is_anomaly_enabled
 from autograd.engine import give_leaf_gradient, ones_like, shaped_like
 from autograd.function import Function
-from autograd.grad_mode import _state
+from autograd.grad_mode import is_grad_enabled, no_grad
 from autograd.graph import topological_order
 from autograd.scopes import active_recorder, recording
 from autograd.tensor import Tensor
@@ -100,7 +100,7 @@ class Trace:
         self._lock = threading.RLock()  # one call at a time: calls share plans and leaves
 
     def __call__(self, *args: Any) -> Any:
-        if not _state.enabled:
+        if not is_grad_enabled():
             raise RuntimeError("trace: the step was called under no_grad, but it computes "
                                "gradients; evaluate by calling fn (or the model) instead")
         key = _signature(args)
@@ -191,19 +191,16 @@ class _Plan:
         env += [t._data for t in self.leaves]
         env += self.constants
         inputs = []
-        previous = _state.enabled
-        _state.enabled = False
         try:
-            for node, slots, _ in self.steps:
-                arrays = [env[i] for i in slots]
-                out = node.forward(*arrays)
-                env.append(out if type(out) is np.ndarray else np.asarray(out))
-                inputs.append(arrays)
+            with no_grad():
+                for node, slots, _ in self.steps:
+                    arrays = [env[i] for i in slots]
+                    out = node.forward(*arrays)
+                    env.append(out if type(out) is np.ndarray else np.asarray(out))
+                    inputs.append(arrays)
         except (ValueError, IndexError) as error:  # bad data that fn's checks would catch
             raise type(error)(f"trace: {node.name} failed in a replay: {error} (the checks "
                               "fn makes on the data ran only when it was traced)") from None
-        finally:
-            _state.enabled = previous
         return env, inputs
 
     def backward(self, env: list, inputs: list, args: tuple) -> None:
@@ -213,9 +210,7 @@ class _Plan:
         loss = self.result_places[0]
         grads[loss] = ones_like(env[loss])
         handed_out = {id(grads[loss]): grads[loss]}  # as the engine: never a .grad itself
-        previous = _state.enabled
-        _state.enabled = False
-        try:
+        with no_grad():
             for k, place, node, sends in self.reversed_steps:
                 grad = grads[place]
                 if grad is None:
@@ -234,8 +229,6 @@ class _Plan:
                 grad, leaf = grads[i], holders[i]
                 if grad is not None:
                     give_leaf_gradient(leaf, grad, False, handed_out)
-        finally:
-            _state.enabled = previous
 
     @classmethod
     def record(cls, results: tuple[Tensor, ...], single: bool, args: tuple, key: tuple,
