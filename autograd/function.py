@@ -168,7 +168,8 @@ class Function(pytorch_style.Context):
         output); instead the saved array is wrapped again with this node as its grad_fn,
         which is the same graph vertex, so second derivatives flow through it. An output
         changed in place since it was saved makes backward raise."""
-        versions.check_own_output(self)
+        if versions.last_change[0] > self.sequence:  # something changed in place since
+            versions.check_own_output(self)
         return Tensor._make(data, self) if _state.enabled else data
 
     def release(self, keep_values: bool = False) -> None:

@@ -19,7 +19,8 @@ from pathlib import Path
 from string import Template
 from typing import Any
 
-from autograd.graph import check_layout, check_names, tensor_key, tensor_labels, walk
+from autograd.graph import tensor_key, tensor_labels, walk
+from autograd.show.arguments import check_layout, check_names
 from autograd.show.draw import collapsed_ops, drawing
 from autograd.show.explain import Explanation, explain
 from autograd.show.notation import notation

@@ -20,8 +20,6 @@ import numpy as np
 from autograd.function import Function
 from autograd.graph import (
     GraphView,
-    check_layout,
-    check_names,
     is_tensor_input,
     kept_grad,
     role,
@@ -31,6 +29,7 @@ from autograd.graph import (
 )
 from autograd.record import output_tensors
 from autograd.scopes import ModuleScope
+from autograd.show.arguments import check_layout, check_names
 from autograd.show.notation import Notation, notation
 from autograd.show.rendering import GraphvizNotFound as GraphvizNotFound  # re-exported
 from autograd.show.rendering import digraph

@@ -17,8 +17,9 @@ import numpy as np
 
 from autograd.engine import run_backward
 from autograd.function import Function
-from autograd.graph import check_names, tensor_key, tensor_labels, topological_order, walk
+from autograd.graph import tensor_key, tensor_labels, topological_order, walk
 from autograd.record import Tape, tape_of
+from autograd.show.arguments import check_names
 from autograd.show.notation import notation
 from autograd.show.values import format_values
 from autograd.tensor import Tensor
