@@ -58,7 +58,6 @@ def accumulate(holder: Any, grad: Any, create_graph: bool, handed_out: dict[int,
 
     if not create_graph:
         grad = Tensor._make(owned(grad, handed_out))
-    field = "_grad" if isinstance(holder, Tensor) else "grad"
     with grad_lock:
-        previous = getattr(holder, field)
-        setattr(holder, field, grad if previous is None else previous + grad)
+        previous = holder._grad
+        holder._grad = grad if previous is None else previous + grad

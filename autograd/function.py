@@ -66,8 +66,8 @@ class Function(pytorch_style.Context):
     holds_constants = False  # some input is a tensor that needs no gradient
     scope = None  # the module call that made the node, while a drawing records them
     output_name = None  # the name given to the op's result (``tensor.name = ...``)
-    retains_grad = False  # keep ∂E/∂(result) in ``grad`` (``retain_grad``, ``retain_grads``)
-    grad = None
+    retains_grad = False  # keep ∂E/∂(result) in ``_grad`` (``retain_grad``, ``retain_grads``)
+    _grad = None  # ∂E/∂(result), kept when retains_grad (Tensor.grad reads it)
     tape = None  # the Tape of ``ag.retain_grads``, which the engine writes the pass to
     backpropagated = False  # set when a backward pass started from this node's output
     _hooks: list | None = None

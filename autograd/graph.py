@@ -83,7 +83,7 @@ def name_of(x: Tensor | Function | ConstantArray) -> str | None:
 def kept_grad(t: Tensor) -> Tensor | None:
     """The gradient backward kept for ``t`` (a leaf's ``.grad``, or the node's when its
     gradient was retained), without the warning ``.grad`` gives for a non-leaf."""
-    return t._grad if t.grad_fn is None else t.grad_fn.grad
+    return (t if t.grad_fn is None else t.grad_fn)._grad
 
 
 def input_tensor(view: GraphView, x: object) -> object:

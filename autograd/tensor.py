@@ -123,7 +123,7 @@ class Tensor:
                 "Tensor.grad: this tensor is not a leaf, so its .grad is not kept by "
                 "backward; call .retain_grad() on it (or ag.retain_grads(output) for the "
                 "whole graph) before backward to keep it", UserWarning, stacklevel=2)
-        return node.grad
+        return node._grad
 
     @grad.setter
     def grad(self, value: Tensor | None) -> None:
@@ -133,7 +133,7 @@ class Tensor:
         if self.grad_fn is None:
             self._grad = value
         else:
-            self.grad_fn.grad = value
+            self.grad_fn._grad = value
 
     @property
     def requires_grad(self) -> bool:
