@@ -40,7 +40,10 @@ class Function(pytorch_style.Context):
     - ``value``, ``shape``, ``dtype``: its output, the value until the backward pass
       has used it (so a drawing made before backward shows it; ``ag.retain_grads`` keeps
       it for good);
-    - ``sequence``: its number on the graph's clock (``autograd.versions``).
+    - ``sequence``: its number on the graph's clock (``autograd.versions``);
+    - ``holds_constants``: some input is a tensor that needs no gradient (``release``
+      then keeps only what a drawing needs of it);
+    - ``released``: a backward pass has dropped what the node kept for it.
     """
 
     name: ClassVar[str] = "function"
@@ -55,15 +58,15 @@ class Function(pytorch_style.Context):
         "input_arrays",
         "inputs",
         "needs_input_grad",
+        "released",
         "sequence",
         "shape",
         "value",
     )
 
     # What most nodes never set (an instance sets them only when needed).
-    saved: tuple = ()
-    released = False  # True once a backward pass has dropped what the node kept for it
-    holds_constants = False  # some input is a tensor that needs no gradient
+    saved: tuple = ()  # what ``forward`` saved for backward (None once a pass freed it)
+    holds_constants = False
     scope = None  # the module call that made the node, while a drawing records them
     output_name = None  # the name given to the op's result (``tensor.name = ...``)
     retains_grad = False  # keep ∂E/∂(result) in ``_grad`` (``retain_grad``, ``retain_grads``)
@@ -95,13 +98,21 @@ class Function(pytorch_style.Context):
                 kept.append(ConstantArray(x.shape, x.dtype) if isinstance(x, np.ndarray) else x)
                 needs.append(False)
         node = cls()
-        data = node._run_forward(arrays)
+        try:
+            data = node.forward(*arrays)
+        except (ValueError, AttributeError, TypeError) as error:
+            raise node.forward_error(arrays, error) from None
+        if type(data) is not np.ndarray:  # NumPy returns scalars for 0-d results
+            data = np.asarray(data)
+        if hooks.anomaly_check is not None:
+            hooks.anomaly_check(node, "forward", arrays, (data,))
         if not (_state.enabled and True in needs):
             return Tensor._make(data)
         node.inputs, node.needs_input_grad = tuple(kept), tuple(needs)
         node.input_arrays = tuple(arrays) if cls.reads_inputs else None
         node.value, node.shape, node.dtype = data, data.shape, data.dtype
         node.sequence = next(versions.clock)  # after every node its inputs came from
+        node.released = False
         if holds_constants:
             node.holds_constants = True
         if hooks.scope_recorder is not None:
@@ -110,24 +121,17 @@ class Function(pytorch_style.Context):
             hooks.node_made(node, arrays)
         return Tensor._make(data, node)
 
-    def _run_forward(self, arrays: list) -> np.ndarray:
-        """``forward`` on the arrays, as an ndarray; a ValueError names the op and shapes."""
-        try:
-            data = self.forward(*arrays)
-        except ValueError as error:
+    def forward_error(self, arrays: list, error: Exception) -> Exception:
+        """The error a failed ``forward`` raises: a ValueError names the op and every
+        input's shape; arguments that are not numbers (``ag.sum(None)``) a TypeError."""
+        if isinstance(error, ValueError):
             message = str(error)
             if not message.startswith(f"{self.name}:"):
                 message = self.shape_error(arrays, error)
-            raise ValueError(message) from None
-        except (AttributeError, TypeError) as error:  # not numbers: ag.sum(None)
-            kinds = ", ".join(type(a).__name__ for a in arrays)
-            raise TypeError(f"{self.name}: cannot compute it on arguments of types {kinds} "
-                            f"({error})") from None
-        if type(data) is not np.ndarray:  # NumPy returns scalars for 0-d results
-            data = np.asarray(data)
-        if hooks.anomaly_check is not None:
-            hooks.anomaly_check(self, "forward", arrays, (data,))
-        return data
+            return ValueError(message)
+        kinds = ", ".join(type(a).__name__ for a in arrays)
+        return TypeError(f"{self.name}: cannot compute it on arguments of types {kinds} "
+                         f"({error})")
 
     @classmethod
     def compute(cls, *inputs: Any) -> Any:
@@ -177,7 +181,9 @@ class Function(pytorch_style.Context):
         (``ag.retain_grads``), the constant tensors among its inputs (a batch wrapped
         inside a model), of which it keeps what a drawing needs (``ConstantArray``): a
         pass without ``retain_graph`` calls it once the node has run."""
-        self.input_arrays = self.saved = None
+        self.input_arrays = None
+        if self.saved:
+            self.saved = None
         self.released = True
         if self.holds_constants and not keep_values:
             self.inputs = tuple([ConstantArray(x.shape, x.dtype, x.name, id(x))
