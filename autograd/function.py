@@ -173,7 +173,7 @@ class Function(pytorch_style.Context):
         which is the same graph vertex, so second derivatives flow through it. An output
         changed in place since it was saved makes backward raise."""
         if versions.last_change[0] > self.sequence:  # something changed in place since
-            versions.check_own_output(self)
+            versions.check_own_output(self, data)
         return Tensor._make(data, self) if _state.enabled else data
 
     def release(self, keep_values: bool = False) -> None:

@@ -97,7 +97,7 @@ class Tensor:
     def mark_changed(self) -> None:
         """Record that the data was changed in place (``t.data[...] = v`` cannot be seen
         otherwise): a graph that used ``t`` before refuses to backpropagate."""
-        versions.bump(self if self.grad_fn is None else self.grad_fn)
+        versions.bump(self if self.grad_fn is None else self.grad_fn, self._data)
 
     @property
     def name(self) -> str | None:

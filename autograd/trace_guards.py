@@ -73,7 +73,7 @@ class Guards:
                 now = read()
             except (AttributeError, KeyError, IndexError, ValueError):
                 return False
-            if not same(now, value):
+            if now is not value and not same(now, value):
                 return False
         return True
 
