@@ -143,7 +143,8 @@ def run_backward(outputs: Sequence[Tensor], grad_outputs: Sequence[Any], retain_
             if versions.last_change[0] > node.sequence:  # something changed in place since
                 versions.check_inputs(node)
 
-            local = node.backward(grad, *node.backward_inputs(create_graph))
+            inputs = node.backward_inputs() if create_graph else node.input_arrays
+            local = node.backward(grad, *inputs)
 
             if hooks.anomaly_check is not None:
                 hooks.anomaly_check(node, "backward", [grad], local)

@@ -36,7 +36,8 @@ class Function(pytorch_style.Context):
       leaf or a constant tensor), an array's shape and dtype (``ConstantArray``), or the
       value itself (a number, an axis);
     - ``needs_input_grad``: per input, whether a gradient is sent to it;
-    - ``input_arrays`` (when ``reads_inputs``) and ``saved``: the arrays backward reads;
+    - ``input_arrays`` and ``saved``: the arrays backward reads (``input_arrays`` holds
+      None for each input of an op whose ``reads_inputs`` is False);
     - ``value``, ``shape``, ``dtype``: its output, the value until the backward pass
       has used it (so a drawing made before backward shows it; ``ag.retain_grads`` keeps
       it for good);
@@ -109,7 +110,7 @@ class Function(pytorch_style.Context):
         if not (_state.enabled and True in needs):
             return Tensor._make(data)
         node.inputs, node.needs_input_grad = tuple(kept), tuple(needs)
-        node.input_arrays = tuple(arrays) if cls.reads_inputs else None
+        node.input_arrays = tuple(arrays) if cls.reads_inputs else (None,) * len(arrays)
         node.value, node.shape, node.dtype = data, data.shape, data.dtype
         node.sequence = next(versions.clock)  # after every node its inputs came from
         node.released = False
@@ -147,15 +148,12 @@ class Function(pytorch_style.Context):
     def backward(self, grad: Any, *inputs: Any) -> tuple[Any, ...]:
         raise NotImplementedError
 
-    def backward_inputs(self, create_graph: bool) -> tuple:
-        """The inputs as ``backward`` receives them: the arrays it reads (None for each
-        when the op reads none); with ``create_graph``, an op's result as a Tensor rebuilt
-        from its array and its node (the same graph vertex), a leaf as itself."""
-        arrays = self.input_arrays or (None,) * len(self.inputs)
-        if not create_graph:
-            return arrays
+    def backward_inputs(self) -> tuple:
+        """The inputs as ``backward`` receives them with ``create_graph`` (a plain pass
+        hands it ``input_arrays`` as they are): an op's result as a Tensor rebuilt from its
+        array and its node (the same graph vertex), a leaf as itself."""
         rebuilt = []
-        for source, array in zip(self.inputs, arrays):
+        for source, array in zip(self.inputs, self.input_arrays):
             if isinstance(source, Function):
                 rebuilt.append(None if array is None else Tensor._make(array, source))
             elif isinstance(source, Tensor):

@@ -156,11 +156,12 @@ def _argument(program: Program, node: Function, slot: int, value: Any, x: ag.Ten
             return Ref(names[id(value)])
         return _constant(program, value.data)
     if isinstance(value, ConstantArray):
-        if node.input_arrays is None:
+        array = node.input_arrays[slot] if node.input_arrays else None
+        if array is None:
             raise ValueError(f"{node.name}: an array argument {value!r} is not kept by the "
                              f"graph, so {program.model} cannot be exported; pass it as a "
                              f"tensor (ag.tensor(array)) instead")
-        return _constant(program, node.input_arrays[slot])
+        return _constant(program, array)
     return value
 
 
