@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import weakref
 from typing import Any, ClassVar, NamedTuple
 
 import numpy as np
@@ -184,7 +185,7 @@ class Function(pytorch_style.Context):
             self.saved = None
         self.released = True
         if self.holds_constants and not keep_values:
-            self.inputs = tuple([ConstantArray(x.shape, x.dtype, x.name, id(x))
+            self.inputs = tuple([ConstantArray(x.shape, x.dtype, x.name, id(x), weakref.ref(x))
                                  if isinstance(x, Tensor) and not x._requires_grad else x
                                  for x in self.inputs])
 
@@ -200,13 +201,15 @@ class Function(pytorch_style.Context):
 class ConstantArray(NamedTuple):
     """What a node keeps of a constant for drawing: its shape and dtype — of an ndarray
     argument (the array itself stays in ``input_arrays`` only while backward needs it),
-    or of a constant tensor once backward has run (then also its name, and ``key``, the
-    tensor's id, so that every node that used it still points at one vertex)."""
+    or of a constant tensor once backward has run (then also its name; ``key``, the
+    tensor's id, so that every node that used it still points at one vertex; and a weak
+    reference, through which a drawing still shows the tensor while its caller holds it)."""
 
     shape: tuple[int, ...]
     dtype: np.dtype
     name: str | None = None
     key: int | None = None
+    tensor: weakref.ref | None = None
 
     def __repr__(self) -> str:
         return f"array{self.shape}"

@@ -105,13 +105,15 @@ def stand_in(shape: tuple[int, ...], dtype: Any, grad_fn: Any = None,
 
 def shown(x: Tensor | Function | ConstantArray) -> Tensor:
     """The tensor a viewer shows for an entry of a node's inputs (or an output): a leaf
-    as itself; a node's result as a Tensor of its value while the node keeps it; once a
-    backward pass has dropped a value, a stand-in of the same shape, dtype and name that
-    holds no values (``freed``). A result's ``.grad`` is its node's, if retained."""
+    as itself (a constant tensor too, while its caller still holds it); a node's result as
+    a Tensor of its value while the node keeps it; once a backward pass has dropped a
+    value, a stand-in of the same shape, dtype and name that holds no values (``freed``).
+    A result's ``.grad`` is its node's, if retained."""
     if isinstance(x, Tensor):
         return x
-    if isinstance(x, ConstantArray):
-        return stand_in(x.shape, x.dtype, name=x.name)
+    if isinstance(x, ConstantArray):  # a constant tensor a released node let go of
+        held = x.tensor() if x.tensor is not None else None
+        return held if held is not None else stand_in(x.shape, x.dtype, name=x.name)
     if x.value is not None:
         return Tensor._make(x.value, x)
     return stand_in(x.shape, x.dtype, x)

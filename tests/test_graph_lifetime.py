@@ -4,6 +4,7 @@ pass, which ``explain`` reads."""
 
 from __future__ import annotations
 
+import gc
 import warnings
 
 import numpy as np
@@ -88,6 +89,23 @@ def test_tensors_the_caller_holds_keep_their_values_and_the_drawing_shows_the_st
     np.testing.assert_array_equal(x.data, [1.0, 2.0])
     x_node = next(line for line in source.splitlines() if "<B>x</B>" in line)
     assert f"{x.grad.data[0]:.4g}" in x_node  # the leaf's value and gradient are drawn
+
+
+def test_a_constant_input_is_drawn_with_its_values_while_the_caller_holds_it():
+    model = nn.MLP([2, 3, 1])
+    batch = np.array([[0.125, 0.75]])
+    held = ag.Tensor(batch, name="held")
+    loss = model(held).sum() + model(ag.Tensor(batch * 2, name="temporary")).sum()
+    loss.backward()
+    source = ag.draw(loss).source
+    row = {name: next(line for line in source.splitlines() if f"<B>{name}</B>" in line)
+           for name in ("held", "temporary")}
+    assert "0.125" in row["held"] and "values freed" not in row["held"]
+    assert "values freed" in row["temporary"] and "0.25" not in row["temporary"]
+    del held  # once the caller lets go, the graph keeps no values of it
+    gc.collect()
+    row = next(line for line in ag.draw(loss).source.splitlines() if "<B>held</B>" in line)
+    assert "values freed" in row and "0.125" not in row
 
 
 def test_a_second_backward_still_names_retain_graph():
