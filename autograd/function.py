@@ -26,8 +26,9 @@ class Function(pytorch_style.Context):
     again. Write it with operators, methods both types share (``.sum``, ``.reshape``,
     ``.T``) and NumPy functions (``np.exp``, ``np.where``): on Tensors they call our ops.
     An op whose backward does not read its inputs says so with ``reads_inputs = False``
-    (it then receives None for each); one that needs its output saves it in ``forward``
-    (``self.saved = (y,)``) and reads it back with ``self.output(...)``. PyTorch's way —
+    (its ``backward(grad)`` then receives the gradient alone); one that needs its output
+    saves it in ``forward`` (``self.saved = (y,)``) and reads it back with
+    ``self.output(...)``. PyTorch's way —
     static ``forward(ctx, …)`` and ``backward(ctx, grad)`` with ``ctx.save_for_backward``
     — works too (``autograd.pytorch_style``).
 
@@ -37,8 +38,8 @@ class Function(pytorch_style.Context):
       leaf or a constant tensor), an array's shape and dtype (``ConstantArray``), or the
       value itself (a number, an axis);
     - ``needs_input_grad``: per input, whether a gradient is sent to it;
-    - ``input_arrays`` and ``saved``: the arrays backward reads (``input_arrays`` holds
-      None for each input of an op whose ``reads_inputs`` is False);
+    - ``input_arrays`` and ``saved``: the arrays backward reads (``input_arrays`` is
+      empty for an op whose ``reads_inputs`` is False);
     - ``value``, ``shape``, ``dtype``: its output, the value until the backward pass
       has used it (so a drawing made before backward shows it; ``ag.retain_grads`` keeps
       it for good);
@@ -111,7 +112,7 @@ class Function(pytorch_style.Context):
         if not (_state.enabled and True in needs):
             return Tensor._make(data)
         node.inputs, node.needs_input_grad = tuple(kept), tuple(needs)
-        node.input_arrays = tuple(arrays) if cls.reads_inputs else (None,) * len(arrays)
+        node.input_arrays = tuple(arrays) if cls.reads_inputs else ()
         node.value, node.shape, node.dtype = data, data.shape, data.dtype
         node.sequence = next(versions.clock)  # after every node its inputs came from
         node.released = False

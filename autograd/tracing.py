@@ -217,7 +217,7 @@ class _Plan:
                     continue
                 grads[place] = None
                 arrays = inputs[k]
-                local = node.backward(grad, *arrays)
+                local = node.backward(grad, *(arrays if node.reads_inputs else ()))
                 for position, i in sends:
                     g = local[position]
                     if g is None:

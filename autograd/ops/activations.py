@@ -32,7 +32,7 @@ class Tanh(Function):
         self.saved = (y,)
         return y
 
-    def backward(self, grad, a):
+    def backward(self, grad):
         y = self.output(self.saved[0])
         return (grad * (1 - y * y),)
 
@@ -50,7 +50,7 @@ class Sigmoid(Function):
         self.saved = (y,)
         return y
 
-    def backward(self, grad, a):
+    def backward(self, grad):
         y = self.output(self.saved[0])
         return (grad * (y * (1 - y)),)
 
@@ -64,7 +64,7 @@ class Relu(Function):
         self.saved = (a > 0,)
         return np.maximum(a, 0)
 
-    def backward(self, grad, a):
+    def backward(self, grad):
         return (grad * self.saved[0],)
 
 

@@ -32,7 +32,7 @@ class Add(Binary):
 
     forward = staticmethod(np.add)
 
-    def backward(self, grad, a, b):
+    def backward(self, grad):
         return grad, grad
 
 
@@ -43,7 +43,7 @@ class Sub(Binary):
 
     forward = staticmethod(np.subtract)
 
-    def backward(self, grad, a, b):
+    def backward(self, grad):
         return grad, (-grad if self.needs_input_grad[1] else None)
 
 
@@ -120,7 +120,7 @@ class Neg(Function):
 
     forward = staticmethod(np.negative)
 
-    def backward(self, grad, a):
+    def backward(self, grad):
         return (-grad,)
 
 

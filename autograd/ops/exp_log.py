@@ -24,7 +24,7 @@ class Exp(Function):
         self.saved = (y,)
         return y
 
-    def backward(self, grad, a):
+    def backward(self, grad):
         return (grad * self.output(self.saved[0]),)
 
 
@@ -48,7 +48,7 @@ class Sqrt(Function):
         self.saved = (y,)
         return y
 
-    def backward(self, grad, a):
+    def backward(self, grad):
         return (grad / (2 * self.output(self.saved[0])),)
 
 
@@ -82,7 +82,7 @@ class Exp2(Function):
         self.saved = (y,)
         return y
 
-    def backward(self, grad, a):
+    def backward(self, grad):
         return (grad * self.output(self.saved[0]) * LN2,)
 
 
@@ -96,7 +96,7 @@ class Rsqrt(Function):
         self.saved = (y,)
         return y
 
-    def backward(self, grad, a):
+    def backward(self, grad):
         y = self.output(self.saved[0])
         return (grad * (-0.5 * y * y * y),)
 
