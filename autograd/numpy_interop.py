@@ -11,7 +11,8 @@ from typing import Any
 import numpy as np
 
 from autograd import ops
-from autograd.tensor import Tensor, varargs
+from autograd.tensor import Tensor
+from autograd.tensor_methods import varargs
 
 
 def plain(x: Any) -> Any:
