@@ -7,9 +7,9 @@ import builtins
 
 import numpy as np
 
-# Tensor's methods call these modules through the package (autograd.ops.sum, ...), as
-# they import Tensor: loading them here is what binds them.
-from autograd import in_place, numpy_interop, ops  # noqa: F401
+# Tensor first: the ops it calls import it back.
+from autograd.tensor import Tensor  # isort: split
+
 from autograd.anomaly import detect_anomaly
 from autograd.creation import (
     arange,
@@ -106,7 +106,6 @@ from autograd.scopes import record_modules
 from autograd.show.animate import animate
 from autograd.show.draw import draw
 from autograd.show.explain import explain
-from autograd.tensor import Tensor
 from autograd.tracing import trace
 from autograd.words import get_language, language, set_language
 

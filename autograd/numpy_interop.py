@@ -11,8 +11,7 @@ from typing import Any
 import numpy as np
 
 from autograd import ops
-from autograd.tensor import Tensor
-from autograd.tensor_methods import varargs
+from autograd.tensor import Tensor, varargs
 
 
 def plain(x: Any) -> Any:

@@ -1,11 +1,7 @@
 """Tensor: an ndarray that remembers the operation that made it.
 
-Here: what a tensor is (its data, gradient, name and graph link) and its operators, each
-a one-liner that calls an op; the methods that call an op (``t.sum()``, ``t.view()``)
-are inherited from ``autograd.tensor_methods``. The maths of each op lives in its
-``Function`` class (``autograd.ops``), the backward pass in ``autograd.engine``. Ops
-import ``Tensor``, so the operators reach them through the package (``autograd.ops``)
-when called.
+Every operator and method here is a one-liner that calls an op from ``autograd.ops``;
+the maths of each op lives in its ``Function`` class, the backward pass in ``engine``.
 """
 
 from __future__ import annotations
@@ -17,11 +13,9 @@ from typing import Any
 
 import numpy as np
 
-import autograd
 from autograd import hooks, versions
 from autograd.dtypes import get_default_dtype
 from autograd.errors import shown
-from autograd.tensor_methods import TensorMethods
 
 
 def as_array(data: Any, dtype: Any = None) -> np.ndarray:
@@ -45,7 +39,7 @@ def as_array(data: Any, dtype: Any = None) -> np.ndarray:
     return array
 
 
-class Tensor(TensorMethods):
+class Tensor:
     """An n-dimensional array with an optional gradient and a link to its graph.
 
     ``Tensor(data, requires_grad=False, dtype=None, name=None)``: ``data`` is an ndarray,
@@ -183,7 +177,7 @@ class Tensor(TensorMethods):
 
     @property
     def T(self) -> Tensor:
-        return autograd.ops.transpose(self)
+        return ops.transpose(self)
 
     def numpy(self) -> np.ndarray:
         return self._read_value("numpy()", _same_array)
@@ -274,43 +268,43 @@ class Tensor(TensorMethods):
 
     # -------------------------------------------------------------- arithmetic
     # Operators call the op classes directly: one Python call less on the hottest path.
-    def __add__(self, other): return autograd.ops.arithmetic.Add.apply(self, other)
-    def __radd__(self, other): return autograd.ops.arithmetic.Add.apply(other, self)
-    def __sub__(self, other): return autograd.ops.arithmetic.Sub.apply(self, other)
-    def __rsub__(self, other): return autograd.ops.arithmetic.Sub.apply(other, self)
-    def __mul__(self, other): return autograd.ops.arithmetic.Mul.apply(self, other)
-    def __rmul__(self, other): return autograd.ops.arithmetic.Mul.apply(other, self)
-    def __truediv__(self, other): return autograd.ops.arithmetic.Div.apply(self, other)
-    def __rtruediv__(self, other): return autograd.ops.arithmetic.Div.apply(other, self)
-    def __pow__(self, other): return autograd.ops.arithmetic.Pow.apply(self, other)
-    def __rpow__(self, other): return autograd.ops.arithmetic.Pow.apply(other, self)
-    def __matmul__(self, other): return autograd.ops.linalg.MatMul.apply(self, other)
-    def __rmatmul__(self, other): return autograd.ops.linalg.MatMul.apply(other, self)
-    def __neg__(self): return autograd.ops.arithmetic.Neg.apply(self)
+    def __add__(self, other): return Add.apply(self, other)
+    def __radd__(self, other): return Add.apply(other, self)
+    def __sub__(self, other): return Sub.apply(self, other)
+    def __rsub__(self, other): return Sub.apply(other, self)
+    def __mul__(self, other): return Mul.apply(self, other)
+    def __rmul__(self, other): return Mul.apply(other, self)
+    def __truediv__(self, other): return Div.apply(self, other)
+    def __rtruediv__(self, other): return Div.apply(other, self)
+    def __pow__(self, other): return Pow.apply(self, other)
+    def __rpow__(self, other): return Pow.apply(other, self)
+    def __matmul__(self, other): return MatMul.apply(self, other)
+    def __rmatmul__(self, other): return MatMul.apply(other, self)
+    def __neg__(self): return Neg.apply(self)
     def __pos__(self): return self
-    def __abs__(self): return autograd.ops.abs(self)
-    def __getitem__(self, index): return autograd.ops.getitem(self, index)
-    def __mod__(self, other): return autograd.ops.mod(self, other)
-    def __rmod__(self, other): return autograd.ops.mod(other, self)
-    def __floordiv__(self, other): return autograd.ops.floordiv(self, other)
-    def __rfloordiv__(self, other): return autograd.ops.floordiv(other, self)
+    def __abs__(self): return ops.abs(self)
+    def __getitem__(self, index): return ops.getitem(self, index)
+    def __mod__(self, other): return ops.mod(self, other)
+    def __rmod__(self, other): return ops.mod(other, self)
+    def __floordiv__(self, other): return ops.floordiv(self, other)
+    def __rfloordiv__(self, other): return ops.floordiv(other, self)
 
     # In place only where no graph records it (see autograd.in_place), else t = t + x.
-    def __iadd__(self, other): return autograd.in_place.update(self, "+=", np.add, other)
-    def __isub__(self, other): return autograd.in_place.update(self, "-=", np.subtract, other)
-    def __imul__(self, other): return autograd.in_place.update(self, "*=", np.multiply, other)
-    def __itruediv__(self, other): return autograd.in_place.update(self, "/=", np.true_divide, other)  # noqa: E501
-    def zero_(self): return autograd.in_place.zero_(self)
-    def __setitem__(self, index, value): autograd.in_place.assign(self, index, value)
+    def __iadd__(self, other): return in_place.update(self, "+=", np.add, other)
+    def __isub__(self, other): return in_place.update(self, "-=", np.subtract, other)
+    def __imul__(self, other): return in_place.update(self, "*=", np.multiply, other)
+    def __itruediv__(self, other): return in_place.update(self, "/=", np.true_divide, other)
+    def zero_(self): return in_place.zero_(self)
+    def __setitem__(self, index, value): in_place.assign(self, index, value)
 
     # Logic on boolean tensors (bits on integer ones): constant tensors, no grad.
-    def __and__(self, other): return autograd.ops.bitwise("&", np.bitwise_and, self, other)
-    def __rand__(self, other): return autograd.ops.bitwise("&", np.bitwise_and, other, self)
-    def __or__(self, other): return autograd.ops.bitwise("|", np.bitwise_or, self, other)
-    def __ror__(self, other): return autograd.ops.bitwise("|", np.bitwise_or, other, self)
-    def __xor__(self, other): return autograd.ops.bitwise("^", np.bitwise_xor, self, other)
-    def __rxor__(self, other): return autograd.ops.bitwise("^", np.bitwise_xor, other, self)
-    def __invert__(self): return autograd.ops.bitwise("~", np.invert, self)
+    def __and__(self, other): return ops.bitwise("&", np.bitwise_and, self, other)
+    def __rand__(self, other): return ops.bitwise("&", np.bitwise_and, other, self)
+    def __or__(self, other): return ops.bitwise("|", np.bitwise_or, self, other)
+    def __ror__(self, other): return ops.bitwise("|", np.bitwise_or, other, self)
+    def __xor__(self, other): return ops.bitwise("^", np.bitwise_xor, self, other)
+    def __rxor__(self, other): return ops.bitwise("^", np.bitwise_xor, other, self)
+    def __invert__(self): return ops.bitwise("~", np.invert, self)
 
     # Comparisons give constant tensors (no grad), as in PyTorch.
     def __lt__(self, other): return Tensor._make(self._data < _data(other))
@@ -323,22 +317,117 @@ class Tensor(TensorMethods):
     def __array_ufunc__(self, ufunc, method, *inputs, **kwargs):
         """Route NumPy ufuncs on tensors to our ops (``np.exp(t)``, ``array * t``)."""
         if method == "__call__" and not kwargs:
-            if ufunc in autograd.numpy_interop.COMPARISONS:
+            if ufunc in COMPARISONS:
                 return Tensor._make(ufunc(*map(_data, inputs)))
-            op = autograd.numpy_interop.UFUNC_OPS.get(ufunc)
+            op = UFUNC_OPS.get(ufunc)
             if op is not None:
                 return op(*inputs)
         name = f"np.{ufunc.__name__}" + ("" if method == "__call__" else f".{method}")
-        return autograd.numpy_interop.outside_graph(name, getattr(ufunc, method), inputs, kwargs)
+        return outside_graph(name, getattr(ufunc, method), inputs, kwargs)
 
     def __array_function__(self, func, types, args, kwargs):
         """Route NumPy functions on tensors (``np.sum(t)``, ``np.where(c, t, 0)``) to our
         ops; others run on the data, and refuse to drop a gradient silently."""
-        op = autograd.numpy_interop.ARRAY_FUNCTIONS.get(func)
+        op = ARRAY_FUNCTIONS.get(func)
         if op is not None:
             return op(*args, **kwargs)
-        return autograd.numpy_interop.outside_graph(f"np.{func.__name__}", func, args, kwargs)
+        return outside_graph(f"np.{func.__name__}", func, args, kwargs)
 
+    # ----------------------------------------------------------------- methods
+    # Reductions take NumPy's axis/keepdims or PyTorch's dim/keepdim (see ops.axes.pick).
+    def sum(self, axis=None, keepdims=False, *, dim=None, keepdim=None): return ops.sum(self, axis, keepdims, dim=dim, keepdim=keepdim)  # noqa: E501
+    def mean(self, axis=None, keepdims=False, *, dim=None, keepdim=None): return ops.mean(self, axis, keepdims, dim=dim, keepdim=keepdim)  # noqa: E501
+    def max(self, *args, **kwargs): return ops.max(self, *args, **kwargs)
+    def min(self, *args, **kwargs): return ops.min(self, *args, **kwargs)
+    def var(self, axis=None, keepdims=False, ddof=None, **torch): return ops.var(self, axis, keepdims, ddof, **torch)  # noqa: E501
+    def abs(self): return ops.abs(self)
+    def exp(self): return ops.exp(self)
+    def log(self): return ops.log(self)
+    def sqrt(self): return ops.sqrt(self)
+    def tanh(self): return ops.tanh(self)
+    def sigmoid(self): return ops.sigmoid(self)
+    def relu(self): return ops.relu(self)
+    def clip(self, lo=None, hi=None, **torch): return ops.clip(self, lo, hi, **torch)
+    def reshape(self, *shape): return ops.reshape(self, varargs(shape))
+    def transpose(self, *axes): return ops.transpose(self, *axes)
+    def flatten(self, start_dim=0, end_dim=-1): return ops.flatten(self, start_dim, end_dim)
+    def squeeze(self, axis=None, *, dim=None): return ops.squeeze(self, axis, dim=dim)
+    def expand_dims(self, axis): return ops.expand_dims(self, axis)
+    def unsqueeze(self, dim): return ops.expand_dims(self, dim)
+    def astype(self, dtype): return ops.astype(self, dtype)
+    # The names PyTorch users type.
+    def std(self, axis=None, keepdims=False, ddof=None, **torch): return ops.std(self, axis, keepdims, ddof, **torch)  # noqa: E501
+    def prod(self, axis=None, keepdims=False, **torch): return ops.prod(self, axis, keepdims, **torch)  # noqa: E501
+    def logsumexp(self, axis=None, keepdims=False, **torch): return ops.logsumexp(self, axis, keepdims, **torch)  # noqa: E501
+    def norm(self, p=2, axis=None, keepdims=False, **torch): return ops.norm(self, p, axis, keepdims, **torch)  # noqa: E501
+    def cumsum(self, axis=None, *, dim=None): return ops.cumsum(self, axis, dim=dim)
+    def argmax(self, axis=None, keepdims=False, **torch): return ops.argmax(self, axis, keepdims, **torch)  # noqa: E501
+    def argmin(self, axis=None, keepdims=False, **torch): return ops.argmin(self, axis, keepdims, **torch)  # noqa: E501
+    def any(self, axis=None, keepdims=False, **torch): return ops.any(self, axis, keepdims, **torch)
+    def all(self, axis=None, keepdims=False, **torch): return ops.all(self, axis, keepdims, **torch)
+    def softmax(self, dim): return ops.softmax(self, dim)
+    def log_softmax(self, dim): return ops.log_softmax(self, dim)
+    def matmul(self, other): return MatMul.apply(self, other)
+    def mm(self, other): return ops.mm(self, other)
+    def add(self, other, *, alpha=1): return Add.apply(self, other if alpha == 1 else other * alpha)
+    def sub(self, other, *, alpha=1): return Sub.apply(self, other if alpha == 1 else other * alpha)
+    def mul(self, other): return Mul.apply(self, other)
+    def div(self, other): return Div.apply(self, other)
+    def pow(self, exponent): return Pow.apply(self, exponent)
+    def square(self): return Pow.apply(self, 2)
+    def reciprocal(self): return Div.apply(1.0, self)
+    def sin(self): return ops.sin(self)
+    def cos(self): return ops.cos(self)
+    def log2(self): return ops.log2(self)
+    def log10(self): return ops.log10(self)
+    def exp2(self): return ops.exp2(self)
+    def rsqrt(self): return ops.rsqrt(self)
+    def floor(self): return ops.floor(self)
+    def ceil(self): return ops.ceil(self)
+    def round(self, decimals=0): return ops.round(self, decimals)
+    def isnan(self): return ops.isnan(self)
+    def isinf(self): return ops.isinf(self)
+    def isfinite(self): return ops.isfinite(self)
+    def permute(self, *axes): return ops.permute(self, *axes)
+    def swapaxes(self, axis1, axis2): return ops.swapaxes(self, axis1, axis2)
+    def expand(self, *shape): return ops.expand(self, varargs(shape))
+    def t(self): return ops.t(self)
+    def gather(self, dim, index): return ops.gather(self, dim, index)
+    # Shapes as PyTorch reads them: t.size() / t.size(d) (t.size alone: the count), ...
+    def numel(self): return self._data.size
+    def dim(self): return self._data.ndim
+    def view(self, *shape): return ops.view(self, *shape)
+    def view_as(self, other): return ops.reshape(self, other.shape)
+    def clamp(self, min=None, max=None): return ops.clamp(self, min, max)
+    def tolist(self): return self._read_value("tolist()", lambda data: data.tolist())
+    def clone(self): return ops.astype(self, self.dtype) if self._requires_grad else Tensor._make(self._data.copy())  # noqa: E501
+    # ... in-place methods (where no graph records them, see autograd.in_place), ...
+    def add_(self, other): return in_place.method(self, "add_", np.add, other)
+    def sub_(self, other): return in_place.method(self, "sub_", np.subtract, other)
+    def mul_(self, other): return in_place.method(self, "mul_", np.multiply, other)
+    def div_(self, other): return in_place.method(self, "div_", np.true_divide, other)
+    def copy_(self, source): return in_place.copy_(self, source)
+    def fill_(self, value): return in_place.copy_(self, value)
+    # ... dtypes and casts (a cast stays in the graph; see ag.float, ag.long, ...), ...
+    def float(self): return ops.astype(self, np.float32)
+    def double(self): return ops.astype(self, np.float64)
+    def half(self): return ops.astype(self, np.float16)
+    def long(self): return ops.astype(self, np.int64)
+    def int(self): return ops.astype(self, np.int32)
+    def bool(self): return ops.astype(self, np.bool_)
+    def type(self, dtype=None): return dtypes.type_name(self.dtype) if dtype is None else ops.astype(self, dtypes.from_type(dtype))  # noqa: E501
+    # ... devices (the CPU only: another device raises, naming it), ...
+    @property
+    def device(self): return devices.CPU
+    def to(self, *args, **kwargs): return devices.to(self, *args, **kwargs)
+    def cpu(self): return self
+    def cuda(self, device=None): return devices.check(device or "cuda", "cuda")
+    # ... and new tensors with this one's dtype.
+    def new_zeros(self, *size): return Tensor._make(np.zeros(varargs(size), self.dtype))
+    def new_ones(self, *size): return Tensor._make(np.ones(varargs(size), self.dtype))
+    def new_empty(self, *size): return Tensor._make(np.zeros(varargs(size), self.dtype))
+    def new_full(self, size, fill_value): return Tensor._make(np.full(size, fill_value, self.dtype))
+    def new_tensor(self, data): return Tensor(data, dtype=self.dtype)
 
 def _same_array(data: np.ndarray) -> np.ndarray:
     return data
@@ -363,5 +452,23 @@ class Size(int):
     def __call__(self, dim: int | None = None) -> Any:
         if dim is None:
             return self.shape
-        (axis,) = autograd.ops.axes.normalize_axis(dim, len(self.shape), "size") or (0,)
+        (axis,) = ops.axes.normalize_axis(dim, len(self.shape), "size") or (0,)
         return self.shape[axis] if self.shape else 1
+
+
+def varargs(args: tuple) -> tuple:
+    """``reshape(2, 3)`` and ``reshape((2, 3))`` both mean (2, 3), as in NumPy."""
+    if len(args) == 1 and isinstance(args[0], tuple | list):
+        return tuple(args[0])
+    return args
+
+
+from autograd import devices, dtypes, in_place, ops  # noqa: E402  (they build on Tensor)
+from autograd.numpy_interop import (  # noqa: E402
+    ARRAY_FUNCTIONS,
+    COMPARISONS,
+    UFUNC_OPS,
+    outside_graph,
+)
+from autograd.ops.arithmetic import Add, Div, Mul, Neg, Pow, Sub  # noqa: E402
+from autograd.ops.linalg import MatMul  # noqa: E402

@@ -7,8 +7,7 @@ import numpy as np
 
 from autograd.function import Function
 from autograd.ops.axes import is_integer, normalize_axis, pick
-from autograd.tensor import Tensor
-from autograd.tensor_methods import varargs
+from autograd.tensor import Tensor, varargs
 
 
 class Reshape(Function):
