@@ -12,15 +12,13 @@ op, which is most of the cost of a small model's step.
 from __future__ import annotations
 
 import threading
-import warnings
-import weakref
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from contextlib import nullcontext
 from typing import Any, NamedTuple
 
 import numpy as np
 
-from autograd import per_thread
+from autograd import per_thread, trace_checks
 from autograd.anomaly import is_anomaly_enabled
 from autograd.engine import give_leaf_gradient, ones_like, shaped_like
 from autograd.function import Function
@@ -77,11 +75,11 @@ def trace(fn: Callable[..., Any]) -> Trace:
       that outlives ``fn`` (a parameter, a module's constant) is read afresh.
     - **Tensors made while tracing are cut from their graph** once it is recorded (their
       op nodes keep no inputs), so the step keeps no activations of that first run.
-    - **Also refused:** hooks on intermediate tensors, ``retain_grad()``,
-      ``ag.retain_grads``, an argument that has a graph, a call under ``no_grad``. Hooks
-      on leaves run. Under ``detect_anomaly`` (in the calling thread) each call runs
-      ``fn`` and ``backward`` plainly, so that the error names the module. Calls from
-      several threads run one at a time (a lock per step).
+    - **Also refused** (these checks: ``autograd.trace_checks``): hooks on intermediate
+      tensors, ``retain_grad()``, ``ag.retain_grads``, an argument that has a graph, a
+      call under ``no_grad``. Hooks on leaves run. Under ``detect_anomaly`` (in the
+      calling thread) each call runs ``fn`` and ``backward`` plainly, so that the error
+      names the module. Calls from several threads run one at a time (a lock per step).
     """
     return Trace(fn)
 
@@ -103,10 +101,10 @@ class Trace:
         if not is_grad_enabled():
             raise RuntimeError("trace: the step was called under no_grad, but it computes "
                                "gradients; evaluate by calling fn (or the model) instead")
-        key = _signature(args)
+        key = trace_checks.signature(args)
         with self._lock:
             if is_anomaly_enabled():  # detect_anomaly: the plain pass names modules
-                results, single = _checked_results(self.fn(*args))
+                results, single = trace_checks.checked_results(self.fn(*args))
                 results[0].backward()
                 return _as_returned([t._data for t in results], single)
             return self._step(args, key)
@@ -133,9 +131,9 @@ class Trace:
             arrays_of[node] = arrays
             watch.see(node, arrays)
 
-        with (recording(spy), per_thread.value_read.using(_warn_value_read),
+        with (recording(spy), per_thread.value_read.using(trace_checks.warn_value_read),
               per_thread.node_made.using(node_made)):
-            results, single = _checked_results(self.fn(*args))
+            results, single = trace_checks.checked_results(self.fn(*args))
         self.traces += 1
         guards = Guards.build(self.fn, spy.modules, watch)
         watch.warn_frozen(guards, args)
@@ -267,13 +265,13 @@ class _Plan:
             if id(array) in array_args:
                 return "arg", array_args[id(array)]
             if not guards.watch(array):  # a NumPy number from outside fn is guarded
-                _refuse_arrays(node, array)
+                trace_checks.refuse_arrays(node, array)
             constants.append(array)
             return "constant", len(constants) - 1
 
         rows = []
         for node in nodes:
-            _refuse_recording(node)
+            trace_checks.refuse_recording(node)
             rows.append([source(node, x, a) for x, a in zip(node.inputs, arrays_of[node])])
         for t in results:
             outputs[position[t.grad_fn]] = t._data
@@ -290,36 +288,10 @@ class _Plan:
         inputs = [[env[i] for i in step.slots] for step in steps]
         for node in nodes:  # the replay hands each op its arrays itself
             node.inputs, node.input_arrays, node.value = (), None, None
-        _refuse_temporaries(leaf_tensors, made_by)
+        trace_checks.refuse_temporaries(leaf_tensors, made_by)
         places = tuple(offsets["step"] + position[t.grad_fn] for t in results)
         plan = cls(key, leaf_tensors, constants, steps, guards, places, single)
         return plan, env, inputs
-
-
-def _signature(args: tuple) -> tuple:
-    """What a trace is valid for: each array's or tensor's shape and dtype (and whether a
-    tensor requires grad), any other argument's value."""
-    key = []
-    for i, a in enumerate(args):
-        if isinstance(a, Tensor):
-            if a.grad_fn is not None:
-                raise RuntimeError(
-                    f"trace: argument {i} is the result of {a.grad_fn.name}, but a traced "
-                    "step cannot backpropagate into a graph made before it; pass a leaf "
-                    "tensor (x.detach()) or an array")
-            key.append((Tensor, a._data.shape, a._data.dtype, a._requires_grad))
-        elif isinstance(a, np.ndarray):
-            key.append((np.ndarray, a.shape, a.dtype))
-        else:
-            try:
-                hash(a)
-            except TypeError:
-                raise TypeError(
-                    f"trace: argument {i} is a {type(a).__name__}, which a traced step cannot "
-                    "tell apart from call to call; pass arrays, tensors, numbers or strings "
-                    "(np.asarray(...) for a list of numbers)") from None
-            key.append((type(a), a))
-    return tuple(key)
 
 
 def _leaf_signature(leaves: list[Tensor]) -> tuple:
@@ -331,84 +303,6 @@ def _as_returned(arrays: list, single: bool) -> Any:
     (``single``), or a tuple of the loss and the other outputs."""
     values = tuple(Tensor._make(a) for a in arrays)
     return values[0] if single else values
-
-
-def _checked_results(result: Any) -> tuple[tuple[Tensor, ...], bool]:
-    """fn's result as a tuple, the loss first, and whether it was the loss alone: the loss
-    must be a one-element tensor made by ops from tensors that require grad, the other
-    outputs tensors made by ops (the replay recomputes only what ops made)."""
-    single = not isinstance(result, tuple | list)
-    results = (result,) if single else tuple(result)
-    loss = results[0] if results else None
-    if not (isinstance(loss, Tensor) and loss.size == 1 and loss.grad_fn is not None):
-        got = (f"a tensor of shape {loss.shape}"
-               + ("" if loss.requires_grad else " that does not require grad")
-               if isinstance(loss, Tensor) else type(loss).__name__)
-        raise RuntimeError("trace: fn must return the loss, a one-element Tensor computed "
-                           "by ops from tensors that require grad (or a tuple of it and "
-                           f"other outputs); got {got}")
-    for k, t in enumerate(results[1:], start=1):
-        if not isinstance(t, Tensor) or t.grad_fn is None:
-            got = "a tensor no op made" if isinstance(t, Tensor) else type(t).__name__
-            raise RuntimeError(
-                f"trace: output {k} of fn must be a tensor computed by ops from tensors "
-                f"that require grad (the model's output, say), as a replay recomputes "
-                f"only those; got {got} — return the logits and take argmax, or call "
-                "numpy, outside the step")
-    return results, single
-
-
-def _refuse_recording(node: Any) -> None:
-    """A replay makes no tensors, so it cannot serve hooks or keep gradients on them."""
-    if node._hooks:
-        raise RuntimeError(
-            f"trace: fn registered a hook on the result of {node.name}; a replayed step "
-            "makes no intermediate tensors to call it on (hooks on leaves do run): "
-            "register it on a leaf, or call fn without ag.trace")
-    if node.retains_grad or node.tape is not None:
-        what = "ag.retain_grads" if node.tape is not None else "retain_grad()"
-        raise RuntimeError(
-            f"trace: fn called {what} (on the result of {node.name}), but a replayed "
-            "step keeps no intermediate values or gradients; call fn without ag.trace "
-            "to look at them")
-
-
-def _refuse_temporaries(leaves: list[Tensor], used_by: list[Any]) -> None:
-    """A leaf that nothing but the graph held was made inside fn (a comparison ``x > 0``,
-    ``ag.tensor(...)``): a replay would reuse its first value, so it is refused. The
-    nodes have dropped their inputs by now, so such a leaf lives only in ``leaves``."""
-    refs = [weakref.ref(t) for t in leaves]
-    shapes = [(t.shape, t._requires_grad) for t in leaves]
-    leaves.clear()
-    for ref, node, (shape, requires_grad) in zip(refs, used_by, shapes):
-        if ref() is None:
-            kind = "tensor that requires grad" if requires_grad else "constant tensor"
-            raise RuntimeError(
-                f"trace: {node.name} received a {kind} of shape {shape} that only the "
-                "graph holds (made inside fn: from an array that is not an argument, a "
-                "comparison such as x > 0, ag.tensor(...)), so a replay would reuse its "
-                "first value; compute it from the arguments with ops, pass it as an "
-                "argument, or create it outside fn")
-    leaves.extend(ref() for ref in refs)
-
-
-def _refuse_arrays(node: Any, x: Any) -> None:
-    """An array (or NumPy scalar) made inside fn would be frozen at its first value."""
-    a = next(_arrays_in(x), None)
-    if a is not None:
-        raise RuntimeError(
-            f"trace: {node.name} received an array of shape {np.shape(a)} (dtype "
-            f"{a.dtype}) that is not an argument of the step (made inside fn, or read by "
-            "fn from outside), so a replay would reuse its first value; pass it to the "
-            "step as an argument (a constant: keep it in a Tensor created outside fn)")
-
-
-def _arrays_in(x: Any) -> Iterator[Any]:
-    if isinstance(x, np.ndarray | np.generic):
-        yield x
-    elif isinstance(x, tuple | list):
-        for y in x:
-            yield from _arrays_in(y)
 
 
 class _ModuleSpy:
@@ -432,11 +326,3 @@ class _ModuleSpy:
             for m in module.modules():
                 self.seen.setdefault(id(m), m)
         return nullcontext() if self.outer is None else self.outer.enter(module)
-
-
-def _warn_value_read(how: str) -> None:
-    warnings.warn(
-        f"ag.trace: fn read a tensor's value ({how}) while its step was being traced; a "
-        "replay does not run fn's Python, so a decision taken on this value stays as it "
-        "was now; keep value-dependent Python out of a traced fn, or call fn without "
-        "ag.trace", UserWarning, stacklevel=5)  # fn's line: per_thread, _read_value, .data/float/…
