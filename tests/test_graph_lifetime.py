@@ -108,6 +108,18 @@ def test_a_constant_input_is_drawn_with_its_values_while_the_caller_holds_it():
     assert "values freed" in row and "0.125" not in row
 
 
+@pytest.mark.parametrize("reduce", ["sum", "mean"])
+def test_sum_and_mean_keep_only_their_input_shape(reduce):
+    # ∂Σa/∂a = 1 (and 1/n for the mean): the backward reads no value of a, so with
+    # retain_graph the graph keeps nothing of x·2 (mul keeps x, the caller's, and 2)
+    x = ag.Tensor(np.ones((500, 200)), requires_grad=True)
+    loss = getattr(x * 2.0, reduce)()
+    loss.backward(retain_graph=True)
+    assert reachable_bytes(loss, exclude=[x]) < 10_000  # x·2 alone is 800,000 bytes
+    loss.backward()  # and the second pass still has what it needs
+    np.testing.assert_allclose(x.grad.data, 4.0 if reduce == "sum" else 4.0 / x.data.size)
+
+
 def test_a_second_backward_still_names_retain_graph():
     x = ag.Tensor([1.0], requires_grad=True)
     y = (x * x).sum()

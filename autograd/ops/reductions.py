@@ -21,9 +21,11 @@ from autograd.tensor import Tensor
 
 
 class Reduction(Function):
-    """Shared bookkeeping: which axes are reduced, and the shape with them kept as 1s."""
+    """Shared bookkeeping: which axes are reduced, the shape with them kept as 1s, and the
+    input's shape (all that sum's and mean's backward read of the input)."""
 
     def setup(self, a: np.ndarray, axis, keepdims: bool) -> tuple[int, ...]:
+        self.input_shape = a.shape
         if axis is None:  # every axis: the common case, kept short
             self.axes, self.kept_shape = tuple(range(a.ndim)), (1,) * a.ndim
         else:
@@ -31,14 +33,14 @@ class Reduction(Function):
             self.kept_shape = tuple(1 if i in self.axes else n for i, n in enumerate(a.shape))
         return self.axes
 
-    def spread(self, grad, a):
-        """The gradient of the reduced output, repeated over the reduced axes of ``a``:
+    def spread(self, grad):
+        """The gradient of the reduced output, repeated over the reduced axes of the input:
         on Tensors the broadcast op (recorded for ``create_graph``); on arrays a filled
         array, which NumPy makes faster than a broadcast view."""
         grad = grad.reshape(self.kept_shape)
         if isinstance(grad, Tensor):
-            return np.broadcast_to(grad, a.shape)
-        spread = np.empty(a.shape, grad.dtype)
+            return np.broadcast_to(grad, self.input_shape)
+        spread = np.empty(self.input_shape, grad.dtype)
         spread[...] = grad
         return spread
 
@@ -46,25 +48,27 @@ class Reduction(Function):
 class Sum(Reduction):
     name = "sum"
     formula = "∂(Σᵢ aᵢ)/∂aᵢ = 1"
+    reads_inputs = False
 
     def forward(self, a, axis, keepdims):
         return np.add.reduce(a, axis=self.setup(a, axis, keepdims), keepdims=keepdims)
 
-    def backward(self, grad, a, axis, keepdims):
-        return self.spread(grad, a), None, None
+    def backward(self, grad):
+        return self.spread(grad), None, None
 
 
 class Mean(Reduction):
     name = "mean"
     formula = "∂(Σᵢ aᵢ / n)/∂aᵢ = 1/n"
+    reads_inputs = False
 
     def forward(self, a, axis, keepdims):
         axes = self.setup(a, axis, keepdims)
         self.count = math.prod([a.shape[i] for i in axes])
         return np.mean(a, axis=axes, keepdims=keepdims)
 
-    def backward(self, grad, a, axis, keepdims):
-        return self.spread(grad, a) / self.count, None, None
+    def backward(self, grad):
+        return self.spread(grad) / self.count, None, None
 
 
 class Extremum(Reduction):
@@ -84,7 +88,7 @@ class Extremum(Reduction):
             [n for i, n in enumerate(a.shape) if i not in axes])
 
     def backward(self, grad, a, axis, keepdims):
-        return self.spread(grad, a) * self.saved[0], None, None
+        return self.spread(grad) * self.saved[0], None, None
 
 
 class Max(Extremum):
@@ -110,8 +114,8 @@ class Prod(Reduction):
 
     def backward(self, grad, a, axis, keepdims):
         if (np.asarray(a) != 0).all():
-            return self.spread(grad * self.output(self.saved[0]), a) / a, None, None
-        return self.spread(grad, a) * _product_of_others(a, self.axes), None, None
+            return self.spread(grad * self.output(self.saved[0])) / a, None, None
+        return self.spread(grad) * _product_of_others(a, self.axes), None, None
 
 
 def _product_of_others(a, axes):
@@ -142,7 +146,7 @@ class LogSumExp(Reduction):
 
     def backward(self, grad, a, axis, keepdims):
         y = self.output(self.saved[0]).reshape(self.kept_shape)
-        return self.spread(grad, a) * np.exp(a - y), None, None
+        return self.spread(grad) * np.exp(a - y), None, None
 
 
 class Norm(Reduction):
@@ -156,7 +160,7 @@ class Norm(Reduction):
 
     def backward(self, grad, a, axis, keepdims):
         y = self.output(self.saved[0])
-        return self.spread(grad / np.where(y == 0, 1, y), a) * a, None, None
+        return self.spread(grad / np.where(y == 0, 1, y)) * a, None, None
 
 
 # Every reduction takes NumPy's axis/keepdims or PyTorch's dim/keepdim (ops.axes.pick).
