@@ -35,15 +35,17 @@ def _is_basic(index) -> bool:
 class GetItem(Function):
     name = "getitem"
     formula = "∂a[i]/∂a: the gradient scattered back to positions i (repeats add up)"
+    reads_inputs = False  # only a's shape and the index, kept by forward
 
     def forward(self, a, index):
+        self.input_shape, self.index = a.shape, index
         try:
             return a[index]
         except IndexError as error:
             raise IndexError(f"{self.name}: {error} (indexing shape {a.shape})") from None
 
-    def backward(self, grad, a, index):
-        return ScatterAdd.compute(grad, index, a.shape), None
+    def backward(self, grad):
+        return ScatterAdd.compute(grad, self.index, self.input_shape), None
 
 
 class ScatterAdd(Function):

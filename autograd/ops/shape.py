@@ -13,8 +13,10 @@ from autograd.tensor import Tensor, varargs
 class Reshape(Function):
     name = "reshape"
     formula = "∂reshape(a)/∂a: reshape the gradient back to a's shape"
+    reads_inputs = False  # only a's shape, kept by forward
 
     def forward(self, a, shape):
+        self.input_shape = a.shape
         try:
             return a.reshape(shape)
         except ValueError:
@@ -22,13 +24,14 @@ class Reshape(Function):
                 f"reshape: cannot reshape array of shape {a.shape} (size {a.size}) into {shape}"
             ) from None
 
-    def backward(self, grad, a, shape):
-        return grad.reshape(a.shape), None
+    def backward(self, grad):
+        return grad.reshape(self.input_shape), None
 
 
 class Transpose(Function):
     name = "transpose"
     formula = "∂transpose(a, p)/∂a: transpose the gradient by the inverse permutation"
+    reads_inputs = False
 
     def forward(self, a, axes):
         if axes is not None and sorted(
@@ -40,7 +43,7 @@ class Transpose(Function):
         self.axes = axes
         return np.transpose(a, axes)
 
-    def backward(self, grad, a, axes):
+    def backward(self, grad):
         if self.axes is None:
             return grad.transpose(), None
         return grad.transpose(tuple(np.argsort([x % grad.ndim for x in self.axes]))), None
@@ -49,6 +52,7 @@ class Transpose(Function):
 class BroadcastTo(Function):
     name = "broadcast_to"
     formula = "∂broadcast(a)/∂a: sum the gradient over the copies"
+    reads_inputs = False
 
     def forward(self, a, shape):
         try:
@@ -56,13 +60,14 @@ class BroadcastTo(Function):
         except ValueError:
             raise ValueError(f"broadcast_to: cannot broadcast shape {a.shape} to {shape}") from None
 
-    def backward(self, grad, a, shape):
+    def backward(self, grad):
         return grad, None  # the engine's unbroadcast sums the copies
 
 
 class Concatenate(Function):
     name = "concatenate"
     formula = "∂concat(a₁…aₙ)/∂aₖ: the gradient's slice where aₖ was placed"
+    reads_inputs = False  # where each piece was placed is kept by forward
 
     def forward(self, axis, *arrays):
         arrays = [np.asarray(a) for a in arrays]
@@ -78,7 +83,7 @@ class Concatenate(Function):
         self.bounds = np.cumsum([0] + [s[self.axis] for s in shapes])
         return out
 
-    def backward(self, grad, axis, *tensors):
+    def backward(self, grad):
         index = [slice(None)] * grad.ndim
         pieces = []
         for start, stop in zip(self.bounds[:-1], self.bounds[1:], strict=True):
@@ -217,12 +222,14 @@ def expand(a, *shape):
 class Cast(Function):
     name = "astype"
     formula = "∂cast(a)/∂a = 1 (gradient cast back to a's dtype)"
+    reads_inputs = False  # only a's dtype, kept by forward
 
     def forward(self, a, dtype):
+        self.input_dtype = a.dtype
         return a.astype(dtype)
 
-    def backward(self, grad, a, dtype):
-        return grad.astype(a.dtype), None
+    def backward(self, grad):
+        return grad.astype(self.input_dtype), None
 
 
 def astype(a, dtype):
