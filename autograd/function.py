@@ -28,9 +28,9 @@ class Function(pytorch_style.Context):
     An op whose backward does not read its inputs says so with ``reads_inputs = False``
     (its ``backward(grad)`` then receives the gradient alone); one that needs its output
     saves it in ``forward`` (``self.saved = (y,)``) and reads it back with
-    ``self.output(...)``. PyTorch's way —
-    static ``forward(ctx, …)`` and ``backward(ctx, grad)`` with ``ctx.save_for_backward``
-    — works too (``autograd.pytorch_style``).
+    ``self.output(...)``. PyTorch's way — static ``forward(ctx, …)`` and
+    ``backward(ctx, grad)`` with ``ctx.save_for_backward`` — works too
+    (``autograd.pytorch_style``).
 
     What a node keeps (PyTorch's saved tensors, not the tensors themselves):
 
@@ -157,7 +157,7 @@ class Function(pytorch_style.Context):
         rebuilt = []
         for source, array in zip(self.inputs, self.input_arrays):
             if isinstance(source, Function):
-                rebuilt.append(None if array is None else Tensor._make(array, source))
+                rebuilt.append(Tensor._make(array, source))
             elif isinstance(source, Tensor):
                 rebuilt.append(source)
             else:
