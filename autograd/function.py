@@ -103,7 +103,7 @@ class Function(pytorch_style.Context):
         node = cls()
         try:
             data = node.forward(*arrays)
-        except (ValueError, AttributeError, TypeError) as error:
+        except (ValueError, OverflowError, AttributeError, TypeError) as error:
             raise node.forward_error(arrays, error) from None
         if type(data) is not np.ndarray:  # NumPy returns scalars for 0-d results
             data = np.asarray(data)
@@ -126,7 +126,10 @@ class Function(pytorch_style.Context):
 
     def forward_error(self, arrays: list, error: Exception) -> Exception:
         """The error a failed ``forward`` raises: a ValueError names the op and every
-        input's shape; arguments that are not numbers (``ag.sum(None)``) a TypeError."""
+        input's shape (or the number too large for NumPy: ``keepdims=10**12``); arguments
+        that are not numbers (``ag.sum(None)``) a TypeError."""
+        if isinstance(error, OverflowError):
+            return ValueError(f"{self.name}: {error}")
         if isinstance(error, ValueError):
             message = str(error)
             if not message.startswith(f"{self.name}:"):

@@ -24,7 +24,7 @@ import signal
 
 import numpy as np
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
@@ -144,6 +144,7 @@ def test_unary_methods_on_any_float_tensor(t, name):
 @fuzz
 @given(t=tensors(), name=st.sampled_from(WITH_ARGUMENT),
        args=st.lists(junk, min_size=0, max_size=2))
+@example(t=ag.Tensor(0.0), name="sum", args=[None, 10**12])  # NumPy's OverflowError
 def test_methods_with_drawn_arguments(t, name, args):
     before = snapshot(t)
     attempt(name, lambda: getattr(t, name)(*args), named=False)   # CORE_ARGUMENTS
