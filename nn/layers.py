@@ -7,14 +7,13 @@ from typing import Any
 
 import numpy as np
 
-import autograd as ag
 from autograd import Tensor
 from autograd.errors import check_bool, check_integer, check_real
 from autograd.ops import linear
 from autograd.ops.dropout import dropout
 from nn import functional as F
 from nn import init
-from nn.module import Module, Parameter
+from nn.module import Module, new_parameter
 
 
 class Linear(Module):
@@ -42,10 +41,9 @@ class Linear(Module):
         self.out_features = check_integer("Linear", "out_features", out_features, low=1)
         check_bool("Linear", "bias", bias)
         bound = 1.0 / np.sqrt(self.in_features)
-        dtype = ag.get_default_dtype()
-        self.weight = init.uniform(Parameter(np.empty((self.out_features, self.in_features),
-                                                      dtype)), -bound, bound)
-        self.bias = (init.uniform(Parameter(np.empty(self.out_features, dtype)), -bound, bound)
+        shape = (self.out_features, self.in_features)
+        self.weight = init.uniform(new_parameter("Linear", shape), -bound, bound)
+        self.bias = (init.uniform(new_parameter("Linear", shape[:1]), -bound, bound)
                      if bias else None)
 
     def forward(self, x: Any) -> Tensor:

@@ -7,6 +7,7 @@ behaviour (Dropout) on and off, and saves them as plain NumPy arrays.
 
 from __future__ import annotations
 
+import math
 from collections import OrderedDict
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any, NamedTuple
@@ -58,6 +59,20 @@ class Parameter(Tensor):
 
     def __repr__(self) -> str:
         return "Parameter containing:\n" + super().__repr__()
+
+
+def new_parameter(owner: str, shape: tuple[int, ...]) -> Parameter:
+    """A Parameter of zeros of ``shape`` in the default dtype, for ``owner``'s constructor
+    to initialise in place (``nn.init``). A size no memory holds is a RuntimeError naming
+    the owner, the shape and the bytes, as PyTorch's allocator reports it, rather than
+    NumPy's MemoryError."""
+    dtype = np.dtype(get_default_dtype())
+    try:
+        return Parameter(np.zeros(shape, dtype))
+    except MemoryError:
+        size = math.prod(shape) * dtype.itemsize
+        raise RuntimeError(f"{owner}: cannot allocate a parameter of shape {shape} "
+                           f"({size:,} bytes of {dtype})") from None
 
 
 class LoadResult(NamedTuple):

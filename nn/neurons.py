@@ -8,11 +8,10 @@ from typing import Any
 
 import numpy as np
 
-import autograd as ag
 from autograd import Tensor
 from autograd.errors import check_finite_rows, check_integer, check_real
 from nn import init
-from nn.module import Module, Parameter
+from nn.module import Module, new_parameter
 from nn.optim import SGD
 
 
@@ -92,8 +91,8 @@ class Perceptron(Module):
         super().__init__()
         self.n_features = check_integer("Perceptron", "n_features", n_features, low=1)
         self.lr = check_real("Perceptron", "lr", lr, low=0, low_open=True)
-        self.weight = Parameter(np.zeros(self.n_features, ag.get_default_dtype()))
-        self.bias = Parameter(np.zeros((), ag.get_default_dtype()))
+        self.weight = new_parameter("Perceptron", (self.n_features,))
+        self.bias = new_parameter("Perceptron", ())
 
     def decision_function(self, x: Any) -> Tensor:
         """The net input z = w·x + b (S2) of each sample: shape () or (batch,)."""
