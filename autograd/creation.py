@@ -15,6 +15,7 @@ import numpy as np
 
 from autograd.devices import check as check_device
 from autograd.dtypes import get_default_dtype
+from autograd.errors import allocating
 from autograd.random import get_generator
 from autograd.tensor import Tensor
 
@@ -23,7 +24,8 @@ def tensor(data: Any, requires_grad: bool = False, dtype: Any = None,
            name: str | None = None, device: Any = None) -> Tensor:
     """``Tensor(data, requires_grad, dtype, name)`` in function form."""
     check_device(device, "tensor")
-    return Tensor(data, requires_grad=requires_grad, dtype=dtype, name=name)
+    with allocating("tensor"):
+        return Tensor(data, requires_grad=requires_grad, dtype=dtype, name=name)
 
 
 def _shape(shape: tuple) -> tuple[int, ...]:
@@ -42,16 +44,18 @@ def zeros(*shape: Any, requires_grad: bool = False, dtype: Any = None,
           device: Any = None) -> Tensor:
     """A tensor of zeros; ``shape`` is an int, a tuple, or several ints."""
     check_device(device, "zeros")
-    return Tensor(np.zeros(_shape(shape), dtype=dtype or get_default_dtype()),
-                  requires_grad=requires_grad)
+    with allocating("zeros"):
+        return Tensor(np.zeros(_shape(shape), dtype=dtype or get_default_dtype()),
+                      requires_grad=requires_grad)
 
 
 def ones(*shape: Any, requires_grad: bool = False, dtype: Any = None,
          device: Any = None) -> Tensor:
     """A tensor of ones; ``shape`` is an int, a tuple, or several ints."""
     check_device(device, "ones")
-    return Tensor(np.ones(_shape(shape), dtype=dtype or get_default_dtype()),
-                  requires_grad=requires_grad)
+    with allocating("ones"):
+        return Tensor(np.ones(_shape(shape), dtype=dtype or get_default_dtype()),
+                      requires_grad=requires_grad)
 
 
 def full(shape: Any, fill_value: Any, requires_grad: bool = False, dtype: Any = None,
@@ -59,14 +63,16 @@ def full(shape: Any, fill_value: Any, requires_grad: bool = False, dtype: Any = 
     """A tensor of ``shape`` with every entry ``fill_value`` (its dtype: a float fills the
     default floating dtype, an int int64, a bool bool, as PyTorch)."""
     check_device(device, "full")
-    return _floating(np.full(shape, fill_value), dtype, requires_grad)
+    with allocating("full"):
+        return _floating(np.full(shape, fill_value), dtype, requires_grad)
 
 
 def eye(n: int, m: int | None = None, requires_grad: bool = False, dtype: Any = None,
         device: Any = None) -> Tensor:
     """The n×m identity matrix (n×n by default)."""
     check_device(device, "eye")
-    return Tensor(np.eye(n, m, dtype=dtype or get_default_dtype()), requires_grad=requires_grad)
+    with allocating("eye"):
+        return Tensor(np.eye(n, m, dtype=dtype or get_default_dtype()), requires_grad=requires_grad)
 
 
 def _data_of(x: Any) -> np.ndarray:
@@ -77,52 +83,59 @@ def zeros_like(x: Any, requires_grad: bool = False, dtype: Any = None,
                device: Any = None) -> Tensor:
     """Zeros of x's shape and dtype (or ``dtype``)."""
     check_device(device, "zeros_like")
-    return Tensor(np.zeros_like(_data_of(x), dtype=dtype), requires_grad=requires_grad)
+    with allocating("zeros_like"):
+        return Tensor(np.zeros_like(_data_of(x), dtype=dtype), requires_grad=requires_grad)
 
 
 def ones_like(x: Any, requires_grad: bool = False, dtype: Any = None,
               device: Any = None) -> Tensor:
     """Ones of x's shape and dtype (or ``dtype``)."""
     check_device(device, "ones_like")
-    return Tensor(np.ones_like(_data_of(x), dtype=dtype), requires_grad=requires_grad)
+    with allocating("ones_like"):
+        return Tensor(np.ones_like(_data_of(x), dtype=dtype), requires_grad=requires_grad)
 
 
 def full_like(x: Any, fill_value: Any, requires_grad: bool = False, dtype: Any = None,
               device: Any = None) -> Tensor:
     """``fill_value`` in x's shape and dtype (or ``dtype``)."""
     check_device(device, "full_like")
-    return Tensor(np.full_like(_data_of(x), fill_value, dtype=dtype),
-                  requires_grad=requires_grad)
+    with allocating("full_like"):
+        return Tensor(np.full_like(_data_of(x), fill_value, dtype=dtype),
+                      requires_grad=requires_grad)
 
 
 def arange(*args: Any, requires_grad: bool = False, dtype: Any = None,
            device: Any = None) -> Tensor:
     """Evenly spaced values, as ``np.arange``; float results take the default dtype."""
     check_device(device, "arange")
-    return _floating(np.arange(*args, dtype=dtype), dtype, requires_grad)
+    with allocating("arange"):
+        return _floating(np.arange(*args, dtype=dtype), dtype, requires_grad)
 
 
 def linspace(start: float, stop: float, steps: int, requires_grad: bool = False,
              dtype: Any = None, device: Any = None) -> Tensor:
     """``steps`` evenly spaced values from ``start`` to ``stop``, both included."""
     check_device(device, "linspace")
-    return _floating(np.linspace(start, stop, steps), dtype, requires_grad)
+    with allocating("linspace"):
+        return _floating(np.linspace(start, stop, steps), dtype, requires_grad)
 
 
 def randn(*shape: Any, requires_grad: bool = False, dtype: Any = None,
           device: Any = None) -> Tensor:
     """Standard normal samples from the library-wide generator (see ``manual_seed``)."""
     check_device(device, "randn")
-    samples = get_generator().standard_normal(_shape(shape))
-    return Tensor(samples.astype(dtype or get_default_dtype()), requires_grad=requires_grad)
+    with allocating("randn"):
+        samples = get_generator().standard_normal(_shape(shape))
+        return Tensor(samples.astype(dtype or get_default_dtype()), requires_grad=requires_grad)
 
 
 def rand(*shape: Any, requires_grad: bool = False, dtype: Any = None,
          device: Any = None) -> Tensor:
     """Uniform samples from [0, 1), from the library-wide generator."""
     check_device(device, "rand")
-    samples = get_generator().random(_shape(shape))
-    return Tensor(samples.astype(dtype or get_default_dtype()), requires_grad=requires_grad)
+    with allocating("rand"):
+        samples = get_generator().random(_shape(shape))
+        return Tensor(samples.astype(dtype or get_default_dtype()), requires_grad=requires_grad)
 
 
 def empty(*shape: Any, requires_grad: bool = False, dtype: Any = None,
@@ -130,7 +143,8 @@ def empty(*shape: Any, requires_grad: bool = False, dtype: Any = None,
     """PyTorch's uninitialised tensor; here filled with zeros (so no run depends on
     leftover memory)."""
     check_device(device, "empty")
-    return zeros(*shape, requires_grad=requires_grad, dtype=dtype)
+    with allocating("empty"):
+        return zeros(*shape, requires_grad=requires_grad, dtype=dtype)
 
 
 def _sampled_like(op: str, x: Any, dtype: Any, requires_grad: bool, draw) -> Tensor:
@@ -145,15 +159,17 @@ def rand_like(x: Any, requires_grad: bool = False, dtype: Any = None,
               device: Any = None) -> Tensor:
     """Uniform samples from [0, 1) in x's shape and floating dtype (or ``dtype``)."""
     check_device(device, "rand_like")
-    return _sampled_like("rand_like", x, dtype, requires_grad, get_generator().random)
+    with allocating("rand_like"):
+        return _sampled_like("rand_like", x, dtype, requires_grad, get_generator().random)
 
 
 def randn_like(x: Any, requires_grad: bool = False, dtype: Any = None,
                device: Any = None) -> Tensor:
     """Standard normal samples in x's shape and floating dtype (or ``dtype``)."""
     check_device(device, "randn_like")
-    return _sampled_like("randn_like", x, dtype, requires_grad,
-                         get_generator().standard_normal)
+    with allocating("randn_like"):
+        return _sampled_like("randn_like", x, dtype, requires_grad,
+                             get_generator().standard_normal)
 
 
 def randint(*args: Any, size: Any = None, requires_grad: bool = False, dtype: Any = None,
@@ -171,16 +187,18 @@ def randint(*args: Any, size: Any = None, requires_grad: bool = False, dtype: An
     if not low < high:
         raise ValueError(f"randint: low {low} must be below high {high}")
     shape = (size,) if isinstance(size, int | np.integer) else tuple(size)
-    values = get_generator().integers(low, high, size=shape)
-    return Tensor(values.astype(dtype or np.int64), requires_grad=requires_grad)
+    with allocating("randint"):
+        values = get_generator().integers(low, high, size=shape)
+        return Tensor(values.astype(dtype or np.int64), requires_grad=requires_grad)
 
 
 def randperm(n: int, requires_grad: bool = False, dtype: Any = None,
              device: Any = None) -> Tensor:
     """A random permutation of 0 … n−1 (int64), from the library-wide generator."""
     check_device(device, "randperm")
-    return Tensor(get_generator().permutation(n).astype(dtype or np.int64),
-                  requires_grad=requires_grad)
+    with allocating("randperm"):
+        return Tensor(get_generator().permutation(n).astype(dtype or np.int64),
+                      requires_grad=requires_grad)
 
 
 def from_numpy(array: np.ndarray) -> Tensor:

@@ -9,6 +9,8 @@ range (or not finite) a ``ValueError``; both are raised before anything changes.
 from __future__ import annotations
 
 import math
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import numpy as np
@@ -98,3 +100,14 @@ def check_finite_rows(op: str, name: str, array: np.ndarray) -> None:
     if array.ndim >= 2:
         where += f", column {', '.join(map(str, index[1:]))}"
     raise ValueError(f"{op}: {name} must be finite, but {where} is {array[index].item()!r}")
+
+
+@contextmanager
+def allocating(op: str) -> Iterator[None]:
+    """Inside the block, a size no memory holds is a RuntimeError naming ``op`` with
+    NumPy's account of it (the bytes, the shape, the dtype), as PyTorch's allocator
+    reports it, instead of NumPy's MemoryError."""
+    try:
+        yield
+    except MemoryError as error:
+        raise RuntimeError(f"{op}: {error}") from None

@@ -102,12 +102,17 @@ def _running(pid: int) -> bool:
 
 def file_path(op: str, path: Any) -> str:
     """``path`` (a ``str``, ``bytes`` or ``os.PathLike``, as ``open`` and ``np.load`` take)
-    as a ``str``; anything else is a ``TypeError`` naming ``op``."""
+    as a ``str``; anything else is a ``TypeError``, and a name no file system accepts (a
+    NUL character) a ``ValueError``, naming ``op``."""
     try:
-        return os.fsdecode(path)
+        name = os.fsdecode(path)
     except TypeError:
         raise TypeError(f"{op}: path must be a str, bytes or os.PathLike, got {shown(path)}"
                         ) from None
+    if "\0" in name:
+        raise ValueError(f"{op}: path {name!r} contains a NUL character, which no file name "
+                         "can hold")
+    return name
 
 
 #: What a file that is not a regular one is, by its ``stat`` mode.

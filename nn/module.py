@@ -7,7 +7,6 @@ behaviour (Dropout) on and off, and saves them as plain NumPy arrays.
 
 from __future__ import annotations
 
-import math
 from collections import OrderedDict
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any, NamedTuple
@@ -17,6 +16,7 @@ import numpy as np
 import autograd.devices
 import autograd.hooks
 from autograd import Tensor, get_default_dtype
+from autograd.errors import allocating
 from autograd.tensor import as_array
 
 
@@ -63,16 +63,10 @@ class Parameter(Tensor):
 
 def new_parameter(owner: str, shape: tuple[int, ...]) -> Parameter:
     """A Parameter of zeros of ``shape`` in the default dtype, for ``owner``'s constructor
-    to initialise in place (``nn.init``). A size no memory holds is a RuntimeError naming
-    the owner, the shape and the bytes, as PyTorch's allocator reports it, rather than
-    NumPy's MemoryError."""
-    dtype = np.dtype(get_default_dtype())
-    try:
-        return Parameter(np.zeros(shape, dtype))
-    except MemoryError:
-        size = math.prod(shape) * dtype.itemsize
-        raise RuntimeError(f"{owner}: cannot allocate a parameter of shape {shape} "
-                           f"({size:,} bytes of {dtype})") from None
+    to initialise in place (``nn.init``); a size no memory holds is a RuntimeError naming
+    the owner (``autograd.errors.allocating``)."""
+    with allocating(owner):
+        return Parameter(np.zeros(shape, get_default_dtype()))
 
 
 class LoadResult(NamedTuple):
