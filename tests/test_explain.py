@@ -122,3 +122,30 @@ def test_text_table_and_markdown():
     markdown = e._repr_markdown_().splitlines()
     assert markdown[2] == "| step | op | local derivative | incoming ∂E/∂output | sends |"
     assert markdown[3] == "|---|---|---|---|---|" and len(markdown) == 2 + 2 + 3 + 2
+
+
+def test_a_recorded_mlp_explains_its_layers_in_the_documents_column_notation():
+    # S11: u_l = W_l y_{l−1} + b_l; S16: ∂E/∂W_l = δ_l y_{l−1}ᵀ; S14/S15: δ_l = ∂E/∂y_l ∘ f′(u_l)
+    import nn
+    from nn import functional as F
+
+    model = nn.MLP([2, 3, 1], activation="sigmoid")
+    x = ag.Tensor([[0.5, -1.0]])
+    with ag.record_modules(model):
+        E = F.mse_loss(model(x), ag.Tensor([[1.0]]), reduction="half_sum")
+    explanation = ag.explain(E)
+    formula = {s.output: s.formula for s in explanation.steps}
+    assert formula["u2"].splitlines() == [
+        "u2 = W2 y1 + b2   (S11)", "∂E/∂W2 = δ2 y1ᵀ,  ∂E/∂b2 = δ2   (S16)",
+        "∂E/∂y1 = W2ᵀ δ2   (S15)"]
+    assert formula["u1"].startswith("u1 = W1 x + b1   (S11)\n∂E/∂W1 = δ1 xᵀ")
+    assert formula["y1"].endswith("δ1 = ∂E/∂y1 ∘ f′(u1)   (S14, S15)")
+    text = str(explanation).splitlines()  # each formula line starts a line of its own
+    start = next(n for n, line in enumerate(text) if "u2 = W2 y1 + b2" in line)
+    column = text[start].index("u2 = W2 y1 + b2")
+    assert text[start][column:].split("  (S11)")[0] == "u2 = W2 y1 + b2 "
+    assert text[start + 1][column:].startswith("∂E/∂W2 = δ2 y1ᵀ")
+    assert "u2 = W2 y1 + b2   (S11)<br>∂E/∂W2" in explanation._repr_markdown_()
+    # the same ops unrecorded keep their own formula (rows of a batch: u = x·Wᵀ + b)
+    plain = ag.explain(F.mse_loss(model(x), ag.Tensor([[1.0]]), reduction="half_sum"))
+    assert any(s.op == "linear" and s.formula.startswith("u = x·Wᵀ + b") for s in plain.steps)

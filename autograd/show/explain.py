@@ -120,8 +120,9 @@ class Explanation:
     def __str__(self) -> str:
         """The table, each column at most ``COLUMN`` characters wide: a longer cell
         wraps onto the following lines of its row."""
-        rows = [[textwrap.wrap(cell, COLUMN, break_on_hyphens=False) or [""] for cell in row]
-                for row in self.rows()]
+        rows = [[[piece for line in cell.split("\n")
+                  for piece in textwrap.wrap(line, COLUMN, break_on_hyphens=False) or [""]]
+                 for cell in row] for row in self.rows()]
         widths = [max(width(line) for r in rows for line in r[c]) for c in range(len(rows[0]))]
         lines = []
         for row in rows:
@@ -137,7 +138,8 @@ class Explanation:
     __repr__ = __str__
 
     def _repr_markdown_(self) -> str:
-        rows = [[cell.replace("|", "\\|") for cell in row] for row in self.rows()]
+        rows = [[cell.replace("|", "\\|").replace("\n", "<br>") for cell in row]
+                for row in self.rows()]
         lines = ["| " + " | ".join(row) + " |" for row in rows]
         lines.insert(1, "|" + "---|" * len(rows[0]))
         sums = [f"- `{line}`" for line in self.sums()]
@@ -180,7 +182,9 @@ def explain(output: Tensor, inputs: Tensor | Sequence[Tensor] | None = None,
     names : dict name → Tensor, optional
         Names for tensors, as in ``draw`` (otherwise ``tensor.name`` or t1, t2, …; a
         one-element output is E; a forward run inside ``ag.record_modules(model)`` is
-        named by the model: the document's W1, u1, y1, … for an ``nn.MLP``).
+        named by the model: the document's W1, u1, y1, … for an ``nn.MLP``, whose layers'
+        steps then show the column-notation formulas of S11–S16, as ``draw`` and the
+        player do).
     show_size : int
         Gradients with at most this many entries are written out in the table.
     lang : "en", "zh" or None
@@ -218,10 +222,14 @@ def explain(output: Tensor, inputs: Tensor | Sequence[Tensor] | None = None,
     if tape is None or not tape.complete or targets is not None or gradient is not None:
         tape = _dry_run(output, targets, gradient)
     view = walk([output])
-    labels = tensor_labels(view, {**notation(view, output).names, **(names or {})})
-    steps = [Step(r.index, r.node.name, r.node.formula, labels[id(r.node)], r.incoming,
-                  r.contributions, [Send(labels[s.key], s.slot, s.gradient) for s in r.sends],
-                  r.node)
+    told = notation(view, output)
+    labels = tensor_labels(view, {**told.names, **(names or {})})
+    # a recorded model's formulas (an MLP's column notation, S11–S16) for the ops it made
+    formulas = {id(t.grad_fn): told.formulas[name] for name, t in told.names.items()
+                if name in told.formulas and t.grad_fn is not None}
+    steps = [Step(r.index, r.node.name, formulas.get(id(r.node), r.node.formula),
+                  labels[id(r.node)], r.incoming, r.contributions,
+                  [Send(labels[s.key], s.slot, s.gradient) for s in r.sends], r.node)
              for r in tape.steps]
     keys = list(tape.leaves) if targets is None else [tensor_key(t) for t in targets]
     totals = [Total(labels[key], parts, np.sum([g for _, g in parts], axis=0))
