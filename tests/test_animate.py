@@ -234,3 +234,18 @@ def test_every_word_of_the_player_comes_from_the_words_table(monkeypatch, tmp_pa
         assert english not in shown, english
         assert english not in re.sub(r"<[^>]+>", " ", visible), english
     assert data["words"] == marked  # the player's own words (buttons, quiz, hint) too
+
+
+def test_a_recorded_mlps_layer_ops_carry_the_documents_formula_as_their_tooltip(tmp_path):
+    # the graph, the side panel and ag.explain all write a layer as S11's u_l = W_l y_{l−1} + b_l
+    ag.manual_seed(0)
+    model = nn.MLP([3, 3, 3], activation="sigmoid", output_activation="sigmoid")
+    with ag.record_modules(model):
+        loss = F.mse_loss(model(ag.Tensor([[0.5, -1.0, 2.0]])), ag.Tensor([[0.0, 1.0, 0.0]]),
+                          reduction="half_sum")
+    (path,) = ag.animate(loss, forward=False).save_frames(tmp_path / "slides")[:1]
+    titles = [a.get("{http://www.w3.org/1999/xlink}title", "")
+              for a in ET.fromstring(path.read_text()).iter("{http://www.w3.org/2000/svg}a")]
+    layers = sorted(t.splitlines()[0].replace("\xa0", " ") for t in titles if "(S11)" in t)
+    assert layers == ["u1 = W1 x + b1   (S11)", "u2 = W2 y1 + b2   (S11)"]
+    assert not any("x·Wᵀ" in t for t in titles)  # not the batch-row formula of the op

@@ -244,7 +244,8 @@ def _animate(output: Tensor, quiz: bool, names: dict[str, Tensor] | None, forwar
     keys = {name: key for key, name in labels.items()}
     formulas = {keys[name]: text for name, text in told.formulas.items() if name in keys}
     options = {"show_grad": False, "names": names, "rankdir": rankdir, "max_ops": max_ops,
-               "collapse": collapse}
+               "collapse": collapse,  # an op's tooltip: the recorded model's formula
+               "formulas": {name: text for name, text in told.formulas.items() if name in names}}
     plain = drawing(view, **options)
     moved = moves(explanation, plain.ops, plain.tensors, groups, labels, formulas)
     places = reserved_places(arrivals(moved), plain.tensors, labels)
