@@ -15,14 +15,12 @@ from typing import Any
 
 from autograd.function import Function
 from autograd.graph import GraphView, input_tensor, is_tensor_input, tensor_key, walk
+from autograd.show.notation import DERIVATIVES
 from autograd.tensor import Tensor
 from nn.activations import Identity
 
 #: Infix operators, written between the operand names.
 INFIX = {"add": "+", "sub": "−", "div": "/"}
-#: f′ of the element-wise activations, from the layer's output as the document writes it.
-DERIVATIVES = {"sigmoid": "y{l}(1 − y{l})   (S9)", "tanh": "1 − y{l}²   (S10)",
-               "relu": "1 where u{l} > 0, else 0   (S10)"}
 #: Reductions, written in front of the operand.
 PREFIX = {"sum": "Σ ", "mean": "mean ", "neg": "−"}
 
@@ -208,7 +206,7 @@ def layer_formulas(names: dict[str, Tensor]) -> dict[str, str]:
             op = activation.grad_fn
             delta = (f"δ{l} = Jᵀ ∂E/∂y{l},  J = diag(y{l}) − y{l} y{l}ᵀ   (S10)"
                      if op.name == "softmax" else f"δ{l} = ∂E/∂y{l} ∘ f′(u{l})   (S14, S15)")
-            derivative = (f"f′(u{l}) = {DERIVATIVES[op.name].format(l=l)}"
+            derivative = (f"f′(u{l}) = {DERIVATIVES[op.name][0](l)}"
                           if op.name in DERIVATIVES else op.formula)
             formulas[f"y{l}"] = f"y{l} = {op.name}(u{l}),  {derivative}\n{delta}"
         l += 1

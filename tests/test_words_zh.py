@@ -155,6 +155,18 @@ def test_a_freed_graph_says_so_in_chinese():
     assert "freed" not in source
 
 
+def test_a_relu_layers_formula_speaks_the_drawings_language():
+    # the words inside f′(u) = 1 where u > 0 (the layer formulas of draw, explain and the
+    # player's layer view) come from the words table, not from English text in nn
+    model = nn.MLP([2, 2, 1], activation="relu")
+    with ag.record_modules(model):
+        E = F.mse_loss(model(ag.Tensor([[1.0, -1.0]])), ag.Tensor([[1.0]]), reduction="half_sum")
+    chinese = ag.draw(E, show_formula=True, lang="zh").source
+    english = ag.draw(E, show_formula=True, lang="en").source
+    assert "f′(u1) = u1 &gt; 0 处为 1" in chinese and "where" not in chinese
+    assert "f′(u1) = 1 where u1 &gt; 0, else 0" in english
+
+
 def test_draw_model_in_chinese():
     source = nn.draw_model(nn.MLP([2, 3, 1]), lang="zh").source
     assert "MLP：13 个参数" in source and "输入" in source and "输出" in source

@@ -25,6 +25,14 @@ from autograd.scopes import ModuleScope
 from autograd.tensor import Tensor
 from autograd.words import say
 
+#: f′(u_l) of the element-wise activations in a layer formula (S9, S10): its text, and its
+#: values from u and y = f(u) (the player's layer view fills them in).
+DERIVATIVES = {
+    "sigmoid": (lambda l: f"y{l}(1 − y{l})   (S9)", lambda u, y: y * (1 - y)),
+    "tanh": (lambda l: f"1 − y{l}²   (S10)", lambda u, y: 1 - y * y),
+    "relu": (lambda l: say("model", "relu_derivative", l=l), lambda u, y: (u > 0).astype(float)),
+}
+
 
 @dataclass
 class Notation:

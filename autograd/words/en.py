@@ -55,7 +55,6 @@ WORDS["player"] = {
     "record_hint": "tip: run the forward inside ag.record_modules(model) to get the "
                    "module's names (W1, u1, y1, δ1 for an nn.MLP), boxes and its loss as "
                    "one step",
-    "relu_derivative": "1 where u{l} > 0   (S10)",
 }
 
 # ag.explain's table (autograd/show/explain.py)
@@ -86,6 +85,7 @@ WORDS["draw"] = {
 WORDS["model"] = {
     "input": "input", "output": "output", "op": "op", "op_in": "op in {owner}.forward",
     "parameters": "{count} parameters", "title": "{model}: {count} parameters",
+    "relu_derivative": "1 where u{l} > 0, else 0   (S10)",
 }
 
 # nn.backprop.compare's report (nn/backprop_report.py)

@@ -54,7 +54,6 @@ WORDS["player"] = {
            "省略了 {hidden} 个（ag.animate(..., max_ops=None) 显示全部）。",
     "record_hint": "提示：在 ag.record_modules(model) 里运行前向传播，就能得到模块的名字"
                    "（nn.MLP 的 W1、u1、y1、δ1）和方框，损失也会合为一步",
-    "relu_derivative": "u{l} > 0 处为 1   (S10)",
 }
 
 # ag.explain's table (autograd/show/explain.py)
@@ -85,6 +84,7 @@ WORDS["draw"] = {
 WORDS["model"] = {
     "input": "输入", "output": "输出", "op": "运算", "op_in": "{owner}.forward 里的运算",
     "parameters": "{count} 个参数", "title": "{model}：{count} 个参数",
+    "relu_derivative": "u{l} > 0 处为 1，否则为 0   (S10)",
 }
 
 # nn.backprop.compare's report (nn/backprop_report.py)

@@ -19,18 +19,11 @@ from typing import Any
 import numpy as np
 
 from autograd.graph import tensor_key
+from autograd.show.notation import DERIVATIVES
 from autograd.show.player.frames import Move, text_cell, value_cell
 from autograd.show.player.words import say
 from autograd.show.values import cells as grid_cells
 from autograd.tensor import Tensor
-
-#: f′(u) of the element-wise activations, from u and y = f(u) (S9, S10); a formula with
-#: words ("" here) is the words table's ``relu_derivative``.
-DERIVATIVES = {
-    "sigmoid": ("y{l}(1 − y{l})   (S9)", lambda u, y: y * (1 - y)),
-    "tanh": ("1 − y{l}²   (S10)", lambda u, y: 1 - y * y),
-    "relu": ("", lambda u, y: (u > 0).astype(float)),
-}
 
 
 def _column(values: Any) -> Any:
@@ -94,9 +87,8 @@ def equations(move: Move, names: dict[str, Tensor], labels: dict[int, str]) -> l
         op = names[out].grad_fn.name if names[out].grad_fn is not None else ""
         if op in DERIVATIVES:
             text, f = DERIVATIVES[op]
-            text = text or say("relu_derivative", l="{l}")
             u, y = names[f"u{l}"].data, names[out].data
-            rows.append(value_cell(f"f′(u{l}) = {text.format(l=l)}", _column(f(u, y))))
+            rows.append(value_cell(f"f′(u{l}) = {text(l)}", _column(f(u, y))))
         rows.append(value_cell(f"δ{l}", _column(sent[f"u{l}"])))
         return rows
     if out.startswith("u") and out[1:].isdigit():
