@@ -12,6 +12,9 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 import autograd as ag
 
@@ -101,3 +104,25 @@ def grad_of(fn, values):
     t = ag.Tensor(values, requires_grad=True)
     fn(t).sum().backward()
     return t.grad.data
+
+
+def smooth_function_tests(table: dict[str, tuple[Callable, Callable, st.SearchStrategy]]
+                          ) -> tuple[Callable, Callable]:
+    """The two property tests of an op module's smooth functions, ``table``: name → (our
+    function, its NumPy reference, a strategy for the input). Values and gradients against
+    the reference and central differences (``check_op``); second derivatives
+    (``check_second_order``). A test module binds them to its own ``test_`` names."""
+
+    @pytest.mark.parametrize("name", table)
+    @given(data=st.data())
+    def values_and_gradients(name, data):
+        fn, reference, strategy = table[name]
+        check_op(fn, data.draw(strategy), ref=reference)
+
+    @pytest.mark.parametrize("name", table)
+    @given(data=st.data())
+    def second_derivatives(name, data):
+        fn, _, strategy = table[name]
+        check_second_order(fn, data.draw(strategy), rtol=1e-4, atol=1e-5)
+
+    return values_and_gradients, second_derivatives

@@ -10,7 +10,12 @@ import math
 
 import numpy as np
 import pytest
-from finite_differences import check_op, check_second_order, grad_of, numpy_softmax
+from finite_differences import (
+    check_op,
+    grad_of,
+    numpy_softmax,
+    smooth_function_tests,
+)
 from hypothesis import given
 from hypothesis import strategies as st
 from strategies import arrays, nonzero_arrays, shapes
@@ -58,18 +63,8 @@ SMOOTH = {
 }
 
 
-@pytest.mark.parametrize("name", SMOOTH)
-@given(data=st.data())
-def test_smooth_function_values_and_gradients(name, data):
-    fn, reference, strategy = SMOOTH[name]
-    check_op(fn, data.draw(strategy), ref=reference)
-
-
-@pytest.mark.parametrize("name", SMOOTH)
-@given(data=st.data())
-def test_smooth_function_second_derivatives(name, data):
-    fn, _, strategy = SMOOTH[name]
-    check_second_order(fn, data.draw(strategy), rtol=1e-4, atol=1e-5)
+test_smooth_function_values_and_gradients, test_smooth_function_second_derivatives = (
+    smooth_function_tests(SMOOTH))
 
 
 PIECEWISE_LINEAR = {

@@ -9,7 +9,7 @@ import operator
 
 import numpy as np
 import pytest
-from finite_differences import check_op, check_second_order, grad_of
+from finite_differences import check_op, grad_of, smooth_function_tests
 from hypothesis import assume, given
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
@@ -78,18 +78,8 @@ SMOOTH = {
 }
 
 
-@pytest.mark.parametrize("name", SMOOTH)
-@given(data=st.data())
-def test_smooth_function_values_and_gradients(name, data):
-    fn, reference, strategy = SMOOTH[name]
-    check_op(fn, data.draw(strategy), ref=reference)
-
-
-@pytest.mark.parametrize("name", SMOOTH)
-@given(data=st.data())
-def test_smooth_function_second_derivatives(name, data):
-    fn, _, strategy = SMOOTH[name]
-    check_second_order(fn, data.draw(strategy), rtol=1e-4, atol=1e-5)
+test_smooth_function_values_and_gradients, test_smooth_function_second_derivatives = (
+    smooth_function_tests(SMOOTH))
 
 
 @given(x=arrays(shapes(), -3.0, 3.0).filter(

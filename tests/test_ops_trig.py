@@ -4,10 +4,7 @@ derivatives (Hessian-vector products) against central differences of the gradien
 from __future__ import annotations
 
 import numpy as np
-import pytest
-from finite_differences import check_op, check_second_order
-from hypothesis import given
-from hypothesis import strategies as st
+from finite_differences import smooth_function_tests
 from strategies import arrays, shapes
 
 import autograd as ag
@@ -19,15 +16,5 @@ SMOOTH = {
 }
 
 
-@pytest.mark.parametrize("name", SMOOTH)
-@given(data=st.data())
-def test_smooth_function_values_and_gradients(name, data):
-    fn, reference, strategy = SMOOTH[name]
-    check_op(fn, data.draw(strategy), ref=reference)
-
-
-@pytest.mark.parametrize("name", SMOOTH)
-@given(data=st.data())
-def test_smooth_function_second_derivatives(name, data):
-    fn, _, strategy = SMOOTH[name]
-    check_second_order(fn, data.draw(strategy), rtol=1e-4, atol=1e-5)
+test_smooth_function_values_and_gradients, test_smooth_function_second_derivatives = (
+    smooth_function_tests(SMOOTH))
