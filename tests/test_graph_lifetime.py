@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import gc
 import warnings
+import weakref
 
 import numpy as np
 import pytest
@@ -129,6 +130,34 @@ def test_ops_whose_backward_reads_no_values_keep_none(op):
     assert reachable_bytes(loss, exclude=[x]) < 10_000  # x·2 alone is 800,000 bytes
     first = x.grad.data.copy()
     loss.backward()  # the second pass still has what it needs: the same gradient again
+    np.testing.assert_allclose(x.grad.data, 2 * first)
+
+
+# Ops whose backward reads only an array forward saved (a mask, a share, the output):
+# with retain_graph the graph keeps that array, and not x·2 as well.
+SAVED_ONLY = {
+    "abs": lambda h: h.abs().sum(),
+    "max": lambda h: h.max(axis=0).sum(),
+    "softmax": lambda h: ag.softmax(h, 1)[:, 0].sum(),
+    "log_softmax": lambda h: ag.log_softmax(h, 1)[:, 0].sum(),
+    "leaky_relu": lambda h: F.leaky_relu(h, 0.1).sum(),
+    "hardtanh": lambda h: F.hardtanh(h).sum(),
+    "dropout": lambda h: nn.Dropout(0.5)(h).sum(),
+}
+
+
+@pytest.mark.parametrize("op", sorted(SAVED_ONLY))
+def test_ops_keep_what_they_saved_and_not_their_input(op):
+    x = ag.Tensor(np.linspace(-2, 2, 100_000).reshape(500, 200), requires_grad=True)
+    h = x * 2.0
+    input_array = weakref.ref(h.data)
+    loss = SAVED_ONLY[op](h)
+    del h
+    loss.backward(retain_graph=True)
+    gc.collect()
+    assert input_array() is None  # nothing in the graph holds x·2 any more
+    first = x.grad.data.copy()
+    loss.backward()
     np.testing.assert_allclose(x.grad.data, 2 * first)
 
 

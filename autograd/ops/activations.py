@@ -84,25 +84,27 @@ class Erf(Function):
 class LeakyRelu(Function):
     name = "leaky_relu"
     formula = "∂leaky_relu(a)/∂a = 1 if a > 0 else slope  (slope at 0, as PyTorch)"
+    reads_inputs = False
 
     def forward(self, a, slope):
         positive = a > 0
         self.saved = (np.where(positive, 1.0, slope).astype(a.dtype),)
         return np.where(positive, a, a * slope)
 
-    def backward(self, grad, a, slope):
+    def backward(self, grad):
         return grad * self.saved[0], None
 
 
 class Hardtanh(Function):
     name = "hardtanh"
     formula = "∂hardtanh(a)/∂a = 1 if lo < a < hi else 0  (0 at lo and hi, as PyTorch)"
+    reads_inputs = False
 
     def forward(self, a, lo, hi):
         self.saved = ((a > lo) & (a < hi),)
         return np.clip(a, lo, hi)
 
-    def backward(self, grad, a, lo, hi):
+    def backward(self, grad):
         return grad * self.saved[0], None, None
 
 
@@ -192,6 +194,7 @@ def _axis(a: np.ndarray, axis: int) -> int | None:
 class Softmax(Function):
     name = "softmax"
     formula = "∂yᵢ/∂aⱼ = yᵢ(δᵢⱼ − yⱼ), so ∂E/∂a = y ∘ (G − Σⱼ Gⱼ yⱼ)   (S10: diag(y) − y yᵀ)"
+    reads_inputs = False
 
     def forward(self, a, axis):
         try:
@@ -203,7 +206,7 @@ class Softmax(Function):
         self.saved = (y,)
         return y
 
-    def backward(self, grad, a, axis):
+    def backward(self, grad):
         y = self.output(self.saved[0])
         return y * (grad - (grad * y).sum(axis=self.axis, keepdims=True)), None
 
@@ -211,6 +214,7 @@ class Softmax(Function):
 class LogSoftmax(Function):
     name = "log_softmax"
     formula = "∂(aᵢ − log Σ e^a)/∂aⱼ = δᵢⱼ − softmax(a)ⱼ, so ∂E/∂a = G − softmax(a) Σⱼ Gⱼ"
+    reads_inputs = False
 
     def forward(self, a, axis):
         try:
@@ -223,7 +227,7 @@ class LogSoftmax(Function):
         self.saved = (y,)
         return y
 
-    def backward(self, grad, a, axis):
+    def backward(self, grad):
         probabilities = np.exp(self.output(self.saved[0]))  # softmax = e^(log softmax)
         return grad - probabilities * grad.sum(axis=self.axis, keepdims=True), None
 

@@ -11,6 +11,7 @@ from autograd.random import get_generator
 class Dropout(Function):
     name = "dropout"
     formula = "∂(a·m/(1−p))/∂a = m/(1−p), m the keep-mask drawn in forward   (S19)"
+    reads_inputs = False
 
     def forward(self, a, p):
         keep = get_generator().random(a.shape) >= p  # each entry kept with probability 1 − p
@@ -18,7 +19,7 @@ class Dropout(Function):
         self.saved = ((keep / (1 - p)).astype(dtype),)
         return a * self.saved[0]
 
-    def backward(self, grad, a, p):
+    def backward(self, grad):
         return grad * self.saved[0], None
 
 

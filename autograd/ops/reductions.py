@@ -76,6 +76,8 @@ class Extremum(Reduction):
     evenly (as ``torch.amax``), so the shares always sum to the incoming gradient.
     Subclasses name ``reduce``, the ufunc reduction that finds the extreme."""
 
+    reads_inputs = False  # the shares, saved by forward, are all backward reads
+
     def forward(self, a, axis, keepdims):
         axes = self.setup(a, axis, keepdims)
         if a.size == 0:
@@ -87,7 +89,7 @@ class Extremum(Reduction):
         return extreme if keepdims else extreme.reshape(
             [n for i, n in enumerate(a.shape) if i not in axes])
 
-    def backward(self, grad, a, axis, keepdims):
+    def backward(self, grad):
         return self.spread(grad) * self.saved[0], None, None
 
 
