@@ -64,7 +64,9 @@ def tensor_key(t: Tensor | Function) -> int:
         return id(t)
     if isinstance(t, ConstantArray):  # a constant tensor, as a released node keeps it
         return t.key
-    return id(t.grad_fn) if t.grad_fn is not None else id(t)
+    if t.grad_fn is not None:
+        return id(t.grad_fn)
+    return t.stands_for if t.freed else id(t)  # a freed constant: the vertex it was
 
 
 def is_tensor_input(x: object) -> bool:
@@ -93,11 +95,15 @@ def input_tensor(view: GraphView, x: object) -> object:
 
 
 def stand_in(shape: tuple[int, ...], dtype: Any, grad_fn: Any = None,
-             name: str | None = None) -> Tensor:
+             name: str | None = None, key: int | None = None) -> Tensor:
     """A tensor of ``shape`` and ``dtype`` that holds no values (``freed``): what drawings
-    get for a value a backward pass dropped (a read-only view of one zero)."""
+    get for a value a backward pass dropped (a read-only view of one zero). Standing for
+    an op's result it carries the node (``grad_fn``); for a constant tensor, the vertex
+    ``key`` that tensor had (``stands_for``), so names given to either still find it."""
     t = Tensor._make(np.broadcast_to(np.zeros((), dtype), shape), grad_fn)
     t.freed = True
+    if grad_fn is None:
+        t.stands_for = key
     if name is not None:
         t.name = name
     return t
@@ -113,7 +119,8 @@ def shown(x: Tensor | Function | ConstantArray) -> Tensor:
         return x
     if isinstance(x, ConstantArray):  # a constant tensor a released node let go of
         held = x.tensor() if x.tensor is not None else None
-        return held if held is not None else stand_in(x.shape, x.dtype, name=x.name)
+        return held if held is not None else stand_in(x.shape, x.dtype, name=x.name,
+                                                      key=x.key)
     if x.value is not None:
         return Tensor._make(x.value, x)
     return stand_in(x.shape, x.dtype, x)

@@ -95,3 +95,19 @@ def test_names_are_found_after_a_plain_backward_too():
     # every name is the same vertex (x and t, freed constants, are compared apart)
     assert {n: k for n, k in after.items() if n not in ("x", "t")} == {
         n: k for n, k in before.items() if n not in ("x", "t")}
+
+
+def test_a_freed_constant_keeps_its_vertex_and_its_name_in_the_drawing():
+    # the target t and the batch x, temporaries only the graph held: after a plain backward
+    # their stand-ins are the vertices they were, so the drawing still writes t, as the
+    # op label "u2 − t" does
+    model = nn.MLP([2, 2, 2], activation="tanh", output_activation="sigmoid")
+    with ag.record_modules(model):
+        E = F.mse_loss(model(ag.Tensor([[1.0, 2.0]])), ag.Tensor([[0.0, 1.0]]),
+                       reduction="half_sum")
+    before = {name: ag.graph.tensor_key(t) for name, t in document_names(model, E).items()}
+    E.backward()
+    after = {name: ag.graph.tensor_key(t) for name, t in document_names(model, E).items()}
+    assert after == before
+    bold = re.findall(r"<B>([^<]+)</B>", ag.draw(E).source)
+    assert "t" in bold and "x" in bold and not any(re.fullmatch(r"t\d+", b) for b in bold)
