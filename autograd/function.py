@@ -39,14 +39,13 @@ class Function(pytorch_style.Context):
       value itself (a number, an axis);
     - ``needs_input_grad``: per input, whether a gradient is sent to it;
     - ``input_arrays`` and ``saved``: the arrays backward reads (``input_arrays`` is
-      empty for an op whose ``reads_inputs`` is False);
+      empty for an op whose ``reads_inputs`` is False, and None once ``released``);
     - ``value``, ``shape``, ``dtype``: its output, the value until the backward pass
       has used it (so a drawing made before backward shows it; ``ag.retain_grads`` keeps
       it for good);
     - ``sequence``: its number on the graph's clock (``autograd.versions``);
     - ``holds_constants``: some input is a tensor that needs no gradient (``release``
-      then keeps only what a drawing needs of it);
-    - ``released``: a backward pass has dropped what the node kept for it.
+      then keeps only what a drawing needs of it).
     """
 
     name: ClassVar[str] = "function"
@@ -61,7 +60,6 @@ class Function(pytorch_style.Context):
         "input_arrays",
         "inputs",
         "needs_input_grad",
-        "released",
         "sequence",
         "shape",
         "value",
@@ -115,7 +113,6 @@ class Function(pytorch_style.Context):
         node.input_arrays = tuple(arrays) if cls.reads_inputs else ()
         node.value, node.shape, node.dtype = data, data.shape, data.dtype
         node.sequence = next(versions.clock)  # after every node its inputs came from
-        node.released = False
         if holds_constants:
             node.holds_constants = True
         if hooks.scope_recorder is not None:
@@ -179,6 +176,11 @@ class Function(pytorch_style.Context):
             versions.check_own_output(self, data)
         return Tensor._make(data, self) if _state.enabled else data
 
+    @property
+    def released(self) -> bool:
+        """Whether a backward pass has dropped what the node kept for it (``release``)."""
+        return self.input_arrays is None
+
     def release(self, keep_values: bool = False) -> None:
         """Drop the arrays the node kept for its backward and, unless ``keep_values``
         (``ag.retain_grads``), the constant tensors among its inputs (a batch wrapped
@@ -187,7 +189,6 @@ class Function(pytorch_style.Context):
         self.input_arrays = None
         if self.saved:
             self.saved = None
-        self.released = True
         if self.holds_constants and not keep_values:
             self.inputs = tuple([ConstantArray(x.shape, x.dtype, x.name, id(x), weakref.ref(x))
                                  if isinstance(x, Tensor) and not x._requires_grad else x
