@@ -231,3 +231,20 @@ def test_torch_nn_and_torch_optim_attribute_paths_work_without_loading_nn_early(
     assert out.stdout.strip() == "SGD"
     with pytest.raises(AttributeError, match="no attribute 'utils'"):
         ag.utils  # noqa: B018
+
+
+def test_new_tensors_take_this_tensors_dtype_and_view_as_takes_the_others_shape():
+    # as PyTorch: t.new_full/new_empty/new_tensor make tensors of t's dtype (no graph);
+    # t.view_as(o) is t reshaped to o's shape, and stays in the graph
+    x = ag.Tensor(np.arange(6.0).reshape(2, 3), dtype=ag.float32, requires_grad=True)
+    full = x.new_full((2, 2), 7)
+    assert full.dtype == np.float32 and full.tolist() == [[7.0, 7.0], [7.0, 7.0]]
+    assert not full.requires_grad
+    empty = x.new_empty(4)
+    assert empty.dtype == np.float32 and empty.shape == (4,)
+    made = x.new_tensor([1, 2])
+    assert made.dtype == np.float32 and made.tolist() == [1.0, 2.0]
+    viewed = x.view_as(ag.zeros(3, 2))
+    assert viewed.shape == (3, 2) and viewed.grad_fn is not None
+    (viewed * ag.Tensor(np.arange(6.0).reshape(3, 2))).sum().backward()
+    np.testing.assert_array_equal(x.grad.data, np.arange(6.0).reshape(2, 3))
